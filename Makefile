@@ -1,0 +1,44 @@
+# group_users: PGXS build
+PG_CONFIG ?= pg_config
+
+EXTENSION = group_users
+MODULE_big = group_users
+OBJS = \
+	src/group_users.o \
+	src/args.o \
+	src/json_writer.o \
+	src/plan_cache.o \
+	src/membership.o \
+	src/user_groups.o \
+	src/user_with_groups.o
+
+DATA = $(wildcard sql/group_users--*.sql)
+HEADERS_group_users =
+
+# pg_regress: SQL in test/sql, expected output in the top-level expected/
+REGRESS = schema reads writes json security
+REGRESS_OPTS = --inputdir=test
+# pg_isolation_regress: specs in test/specs, expected output in expected/
+ISOLATION = add_membership_race
+ISOLATION_OPTS = --inputdir=test --outputdir=.
+# TAP (PostgreSQL::Test::Cluster); needs libipc-run-perl and a non-root user
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
+
+# Warnings are errors here; override with make WARNFLAGS= on other compilers.
+# The server headers are system headers, so -Wextra judges our code only.
+WARNFLAGS = -Wall -Wextra -Werror
+PG_CFLAGS = $(WARNFLAGS)
+PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server)
+
+EXTRA_CLEAN = results output_iso tmp_check log regression.diffs regression.out
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# The plain regression and isolation suites, without TAP (which needs its
+# own clusters and a non-root user; see scripts/test.sh).
+.PHONY: installcheck-sql
+installcheck-sql:
+	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)
+	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)

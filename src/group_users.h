@@ -1,0 +1,119 @@
+/*-------------------------------------------------------------------------
+ *
+ * group_users.h
+ *	  Shared declarations of the group_users extension.
+ *
+ * The SQL functions live in files named after them (user_groups.c,
+ * membership.c, user_with_groups.c); the chores they share have one helper
+ * each: plan_cache.c (prepared, kept SPI plans), args.c (argument checks)
+ * and json_writer.c (JSON text and the receiver that writes it).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef GROUP_USERS_H
+#define GROUP_USERS_H
+
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "tcop/dest.h"
+#include "utils/timestamp.h"
+
+#if PG_VERSION_NUM < 130000
+#error "group_users requires PostgreSQL 13 or later"
+#endif
+
+/* ----------------
+ * plan_cache.c
+ * ----------------
+ */
+
+#define GU_MAX_PARAMS 4
+
+/*
+ * One SQL statement of the extension: its text, written with @extschema@
+ * where the extension's schema goes, and the plan kept for this backend.
+ */
+typedef struct GuStatement
+{
+	const char *sql;
+	int			nargs;
+	Oid			argtypes[GU_MAX_PARAMS];
+	SPIPlanPtr	plan;			/* kept plan; NULL until first use */
+} GuStatement;
+
+extern void gu_spi_connect(void);
+extern void gu_spi_finish(void);
+extern uint64 gu_execute(GuStatement *stmt, FunctionCallInfo fcinfo,
+						 Datum *values, const bool *nulls,
+						 bool read_only, uint64 tcount, DestReceiver *dest);
+extern uint64 gu_execute_write(GuStatement *stmt, FunctionCallInfo fcinfo,
+							   Datum *values, int64 uid, int64 gid);
+
+/* ----------------
+ * args.c
+ * ----------------
+ */
+extern int64 gu_arg_id(FunctionCallInfo fcinfo, int argno, const char *name);
+extern text *gu_arg_role(FunctionCallInfo fcinfo, int argno);
+extern bool gu_arg_page(FunctionCallInfo fcinfo, int after_argno,
+						int max_argno, Datum *lower, Datum *limit,
+						bool *limit_isnull);
+
+/* ----------------
+ * json_writer.c
+ * ----------------
+ */
+typedef enum GuJsonKind
+{
+	GU_JSON_INT8,
+	GU_JSON_TEXT,
+	GU_JSON_TIMESTAMPTZ
+} GuJsonKind;
+
+/* A key with its quotes and colon already written out, and its value kind */
+typedef struct GuJsonField
+{
+	const char *key;
+	int			keylen;
+	GuJsonKind	kind;
+} GuJsonField;
+
+#define GU_JSON_FIELD(name, kind) \
+	{ "\"" name "\":", sizeof("\"" name "\":") - 1, (kind) }
+
+/*
+ * The object written for each result row: the first nfields columns as its
+ * members, then (when asked for) the next nnested columns as an object
+ * under nested_key.
+ */
+typedef struct GuJsonShape
+{
+	const GuJsonField *fields;
+	int			nfields;
+	const char *nested_key;		/* written as is: "\"key\":" */
+	const GuJsonField *nested;
+	int			nnested;
+} GuJsonShape;
+
+extern void gu_json_string(StringInfo buf, const char *str, int len);
+extern void gu_json_timestamptz(StringInfo buf, TimestampTz ts);
+extern DestReceiver *gu_json_receiver(StringInfo buf, const GuJsonShape *shape,
+									  bool with_nested, bool close_object);
+
+/* ----------------
+ * Version compatibility (13 to 17); PostgreSQL 15 is what CI builds.
+ * ----------------
+ */
+#if PG_VERSION_NUM < 150000
+extern void gu_init_materialized_srf(FunctionCallInfo fcinfo);
+#define GU_INIT_MATERIALIZED_SRF(fcinfo) gu_init_materialized_srf(fcinfo)
+#elif PG_VERSION_NUM < 150001
+#define GU_INIT_MATERIALIZED_SRF(fcinfo) SetSingleFuncCall((fcinfo), 0)
+#else
+#define GU_INIT_MATERIALIZED_SRF(fcinfo) InitMaterializedSRF((fcinfo), 0)
+#endif
+
+#endif							/* GROUP_USERS_H */

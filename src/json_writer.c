@@ -1,0 +1,288 @@
+/*-------------------------------------------------------------------------
+ *
+ * json_writer.c
+ *	  JSON text as Sequelize (JSON.stringify of a model instance) writes it,
+ *	  and a DestReceiver that writes one JSON object per result row.
+ *
+ * Strings are escaped as JSON.stringify does (\" \\ \b \f \n \r \t, other
+ * control characters as \u00xx, everything else as is); timestamps are
+ * Date.prototype.toJSON(): UTC, whole milliseconds, "Z", whatever the
+ * session's TimeZone.  Rows are written straight from the executor's slot,
+ * with no copy of the result set in between.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "group_users.h"
+
+#include "datatype/timestamp.h"
+#include "executor/tuptable.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+
+/* JavaScript's Date holds at most this many ms either side of 1970 */
+#define JS_MAX_DATE_MS INT64CONST(8640000000000000)
+/* ms from 1970-01-01 to 2000-01-01, PostgreSQL's epoch */
+#define PG_EPOCH_UNIX_MS \
+	((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000)
+
+/* Write str (len bytes, no NUL needed) as a quoted JSON string */
+void
+gu_json_string(StringInfo buf, const char *str, int len)
+{
+	const char *end = str + len;
+	const char *run = str;
+	const char *p;
+
+	appendStringInfoCharMacro(buf, '"');
+	for (p = str; p < end; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+		const char *esc;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		if (p > run)
+			appendBinaryStringInfo(buf, run, p - run);
+		run = p + 1;
+		switch (c)
+		{
+			case '"':
+				esc = "\\\"";
+				break;
+			case '\\':
+				esc = "\\\\";
+				break;
+			case '\b':
+				esc = "\\b";
+				break;
+			case '\f':
+				esc = "\\f";
+				break;
+			case '\n':
+				esc = "\\n";
+				break;
+			case '\r':
+				esc = "\\r";
+				break;
+			case '\t':
+				esc = "\\t";
+				break;
+			default:
+				appendStringInfo(buf, "\\u%04x", (unsigned int) c);
+				continue;
+		}
+		appendBinaryStringInfo(buf, esc, 2);
+	}
+	if (p > run)
+		appendBinaryStringInfo(buf, run, p - run);
+	appendStringInfoCharMacro(buf, '"');
+}
+
+/* Write value in decimal, zero-padded to width digits */
+static void
+append_padded(StringInfo buf, int value, int width)
+{
+	char		digits[12];
+	int			i = sizeof(digits);
+
+	do
+	{
+		digits[--i] = '0' + value % 10;
+		value /= 10;
+		width--;
+	} while (value > 0 || width > 0);
+	appendBinaryStringInfo(buf, digits + i, sizeof(digits) - i);
+}
+
+/*
+ * Write ts as Date.prototype.toJSON() does: "2017-07-17T10:00:00.123Z",
+ * microseconds cut to milliseconds (node-postgres truncates them too),
+ * years outside 0..9999 as +/-YYYYYY, and null for infinity or for what a
+ * Date cannot hold.
+ */
+void
+gu_json_timestamptz(StringInfo buf, TimestampTz ts)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int64		unix_ms;
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+	{
+		appendStringInfoString(buf, "null");
+		return;
+	}
+	unix_ms = (ts >= 0 ? ts / 1000 : -((-ts + 999) / 1000)) + PG_EPOCH_UNIX_MS;
+	if (unix_ms > JS_MAX_DATE_MS || unix_ms < -JS_MAX_DATE_MS)
+	{
+		appendStringInfoString(buf, "null");
+		return;
+	}
+	/* no time zone: fields in UTC */
+	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		elog(ERROR, "timestamp out of range");
+
+	appendStringInfoCharMacro(buf, '"');
+	if (tm.tm_year >= 0 && tm.tm_year <= 9999)
+		append_padded(buf, tm.tm_year, 4);
+	else
+	{
+		appendStringInfoCharMacro(buf, tm.tm_year < 0 ? '-' : '+');
+		append_padded(buf, tm.tm_year < 0 ? -tm.tm_year : tm.tm_year, 6);
+	}
+	appendStringInfoCharMacro(buf, '-');
+	append_padded(buf, tm.tm_mon, 2);
+	appendStringInfoCharMacro(buf, '-');
+	append_padded(buf, tm.tm_mday, 2);
+	appendStringInfoCharMacro(buf, 'T');
+	append_padded(buf, tm.tm_hour, 2);
+	appendStringInfoCharMacro(buf, ':');
+	append_padded(buf, tm.tm_min, 2);
+	appendStringInfoCharMacro(buf, ':');
+	append_padded(buf, tm.tm_sec, 2);
+	appendStringInfoCharMacro(buf, '.');
+	append_padded(buf, fsec / 1000, 3);
+	appendBinaryStringInfo(buf, "Z\"", 2);
+}
+
+static void
+write_value(StringInfo buf, GuJsonKind kind, Datum value, bool isnull)
+{
+	if (isnull)
+	{
+		appendBinaryStringInfo(buf, "null", 4);
+		return;
+	}
+	switch (kind)
+	{
+		case GU_JSON_INT8:
+			{
+				char		digits[MAXINT8LEN + 1];
+
+#if PG_VERSION_NUM >= 140000
+				int			len = pg_lltoa(DatumGetInt64(value), digits);
+#else
+				int			len;
+
+				pg_lltoa(DatumGetInt64(value), digits);
+				len = strlen(digits);
+#endif
+				appendBinaryStringInfo(buf, digits, len);
+				break;
+			}
+		case GU_JSON_TEXT:
+			{
+				text	   *t = DatumGetTextPP(value);
+
+				gu_json_string(buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+				if ((Pointer) t != DatumGetPointer(value))
+					pfree(t);
+				break;
+			}
+		case GU_JSON_TIMESTAMPTZ:
+			gu_json_timestamptz(buf, DatumGetTimestampTz(value));
+			break;
+	}
+}
+
+/* Write "k1":v1,"k2":v2,... from columns first .. first + nfields - 1 */
+static void
+write_members(StringInfo buf, const GuJsonField *fields, int nfields,
+			  TupleTableSlot *slot, int first)
+{
+	int			i;
+
+	for (i = 0; i < nfields; i++)
+	{
+		if (i > 0)
+			appendStringInfoCharMacro(buf, ',');
+		appendBinaryStringInfo(buf, fields[i].key, fields[i].keylen);
+		write_value(buf, fields[i].kind, slot->tts_values[first + i],
+					slot->tts_isnull[first + i]);
+	}
+}
+
+/* DestReceiver writing each row as an object, comma-separated */
+typedef struct JsonReceiver
+{
+	DestReceiver pub;
+	StringInfo	buf;
+	const GuJsonShape *shape;
+	bool		with_nested;
+	bool		close_object;	/* false: leave it open for the caller */
+	uint64		nrows;
+} JsonReceiver;
+
+static bool
+json_receive_slot(TupleTableSlot *slot, DestReceiver *self)
+{
+	JsonReceiver *r = (JsonReceiver *) self;
+	const GuJsonShape *shape = r->shape;
+	StringInfo	buf = r->buf;
+
+	slot_getallattrs(slot);
+	if (r->nrows++ > 0)
+		appendStringInfoCharMacro(buf, ',');
+	appendStringInfoCharMacro(buf, '{');
+	write_members(buf, shape->fields, shape->nfields, slot, 0);
+	if (r->with_nested && shape->nested_key != NULL)
+	{
+		appendStringInfoCharMacro(buf, ',');
+		appendStringInfoString(buf, shape->nested_key);
+		appendStringInfoCharMacro(buf, '{');
+		write_members(buf, shape->nested, shape->nnested, slot,
+					  shape->nfields);
+		appendStringInfoCharMacro(buf, '}');
+	}
+	if (r->close_object)
+		appendStringInfoCharMacro(buf, '}');
+	return true;
+}
+
+static void
+json_startup(DestReceiver *self, int operation pg_attribute_unused(),
+			 TupleDesc typeinfo)
+{
+	JsonReceiver *r = (JsonReceiver *) self;
+	int			needed = r->shape->nfields +
+		(r->with_nested ? r->shape->nnested : 0);
+
+	if (typeinfo->natts < needed)
+		elog(ERROR, "query returns %d columns, JSON shape needs %d",
+			 typeinfo->natts, needed);
+}
+
+static void
+json_shutdown(DestReceiver *self pg_attribute_unused())
+{
+}
+
+static void
+json_destroy(DestReceiver *self)
+{
+	pfree(self);
+}
+
+/*
+ * A receiver that appends one object per row to buf.  The objects of a
+ * second run with the same buf are not separated from the first: use one
+ * receiver per JSON array.
+ */
+DestReceiver *
+gu_json_receiver(StringInfo buf, const GuJsonShape *shape,
+				 bool with_nested, bool close_object)
+{
+	JsonReceiver *r = palloc0(sizeof(JsonReceiver));
+
+	r->pub.receiveSlot = json_receive_slot;
+	r->pub.rStartup = json_startup;
+	r->pub.rShutdown = json_shutdown;
+	r->pub.rDestroy = json_destroy;
+	/* not DestSPI: SPI must not collect the rows itself */
+	r->pub.mydest = DestNone;
+	r->buf = buf;
+	r->shape = shape;
+	r->with_nested = with_nested;
+	r->close_object = close_object;
+	return &r->pub;
+}

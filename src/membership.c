@@ -1,0 +1,114 @@
+/*-------------------------------------------------------------------------
+ *
+ * membership.c
+ *	  add_membership(uid, gid, role), remove_membership(uid, gid) and
+ *	  is_member(uid, gid).
+ *
+ * add_membership is INSERT ... ON CONFLICT DO NOTHING: sessions adding the
+ * same pair at once wait for one another and never see a unique violation
+ * (under READ COMMITTED; REPEATABLE READ and SERIALIZABLE may raise 40001,
+ * to be retried).  Only when the pair existed does a second statement set
+ * a different role, as Sequelize's addGroup does with through attributes.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "group_users.h"
+
+#include "catalog/pg_type.h"
+
+PG_FUNCTION_INFO_V1(gu_add_membership);
+PG_FUNCTION_INFO_V1(gu_remove_membership);
+PG_FUNCTION_INFO_V1(gu_is_member);
+
+static GuStatement insert_stmt = {
+	.sql =
+	"INSERT INTO @extschema@.group_users (user_id, group_id, role)"
+	" VALUES ($1, $2, $3)"
+	" ON CONFLICT (user_id, group_id) DO NOTHING",
+	.nargs = 3,
+	.argtypes = {INT8OID, INT8OID, TEXTOID}
+};
+
+static GuStatement update_role_stmt = {
+	.sql =
+	"UPDATE @extschema@.group_users"
+	"   SET role = $3, updated_at = pg_catalog.now()"
+	" WHERE user_id OPERATOR(pg_catalog.=) $1"
+	"   AND group_id OPERATOR(pg_catalog.=) $2"
+	"   AND role OPERATOR(pg_catalog.<>) $3",
+	.nargs = 3,
+	.argtypes = {INT8OID, INT8OID, TEXTOID}
+};
+
+static GuStatement delete_stmt = {
+	.sql =
+	"DELETE FROM @extschema@.group_users"
+	" WHERE user_id OPERATOR(pg_catalog.=) $1"
+	"   AND group_id OPERATOR(pg_catalog.=) $2",
+	.nargs = 2,
+	.argtypes = {INT8OID, INT8OID}
+};
+
+static GuStatement exists_stmt = {
+	.sql =
+	"SELECT FROM @extschema@.group_users"
+	" WHERE user_id OPERATOR(pg_catalog.=) $1"
+	"   AND group_id OPERATOR(pg_catalog.=) $2",
+	.nargs = 2,
+	.argtypes = {INT8OID, INT8OID}
+};
+
+Datum
+gu_add_membership(PG_FUNCTION_ARGS)
+{
+	int64		uid = gu_arg_id(fcinfo, 0, "uid");
+	int64		gid = gu_arg_id(fcinfo, 1, "gid");
+	text	   *role = gu_arg_role(fcinfo, 2);
+	Datum		values[3];
+	bool		created;
+
+	values[0] = Int64GetDatum(uid);
+	values[1] = Int64GetDatum(gid);
+	values[2] = PointerGetDatum(role);
+
+	gu_spi_connect();
+	created = gu_execute_write(&insert_stmt, fcinfo, values, uid, gid) > 0;
+	if (!created)
+		gu_execute(&update_role_stmt, fcinfo, values, NULL, false, 0, NULL);
+	gu_spi_finish();
+
+	PG_RETURN_BOOL(created);
+}
+
+Datum
+gu_remove_membership(PG_FUNCTION_ARGS)
+{
+	Datum		values[2];
+	uint64		removed;
+
+	values[0] = Int64GetDatum(gu_arg_id(fcinfo, 0, "uid"));
+	values[1] = Int64GetDatum(gu_arg_id(fcinfo, 1, "gid"));
+
+	gu_spi_connect();
+	removed = gu_execute(&delete_stmt, fcinfo, values, NULL, false, 0, NULL);
+	gu_spi_finish();
+
+	PG_RETURN_BOOL(removed > 0);
+}
+
+/* STRICT in SQL: both ids are there */
+Datum
+gu_is_member(PG_FUNCTION_ARGS)
+{
+	Datum		values[2];
+	uint64		found;
+
+	values[0] = PG_GETARG_DATUM(0);
+	values[1] = PG_GETARG_DATUM(1);
+
+	gu_spi_connect();
+	found = gu_execute(&exists_stmt, fcinfo, values, NULL, true, 1, NULL);
+	gu_spi_finish();
+
+	PG_RETURN_BOOL(found > 0);
+}

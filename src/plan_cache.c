@@ -1,0 +1,265 @@
+/*-------------------------------------------------------------------------
+ *
+ * plan_cache.c
+ *	  Statements prepared once per backend, kept, and run through SPI.
+ *
+ * Every SQL function of the extension runs its statements through
+ * gu_execute(): the plan is prepared on first use with SPI_prepare_cursor()
+ * and kept with SPI_keepplan(), as ri_triggers.c does.  It is a generic
+ * plan, always (CURSOR_OPT_GENERIC_PLAN), so no call pays for planning and
+ * no call gets a plan that depends on its argument values.  A plan that
+ * the plan cache has invalidated (DDL, ANALYZE) is dropped and prepared
+ * again from its text, so a renamed schema is picked up too.
+ *
+ * Names in statement text are schema-qualified with the schema the calling
+ * function lives in, looked up once; search_path plays no part.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "group_users.h"
+
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "nodes/params.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#define GU_SCHEMA_TOKEN "@extschema@"
+
+/* The extension's schema name, as found when the first plan was prepared */
+static char *gu_schema_name = NULL;
+
+/*
+ * Statement text with GU_SCHEMA_TOKEN replaced by the quoted name of the
+ * schema that holds the calling function.
+ */
+static char *
+expand_statement(const char *sql, FunctionCallInfo fcinfo)
+{
+	StringInfoData buf;
+	const char *schema;
+	const char *p;
+	const char *hit;
+	char	   *name;
+
+	name = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));
+	if (name == NULL)
+		elog(ERROR, "schema of function %u not found", fcinfo->flinfo->fn_oid);
+
+	if (gu_schema_name == NULL || strcmp(gu_schema_name, name) != 0)
+	{
+		if (gu_schema_name != NULL)
+			pfree(gu_schema_name);
+		gu_schema_name = MemoryContextStrdup(TopMemoryContext, name);
+	}
+
+	schema = quote_identifier(name);
+	initStringInfo(&buf);
+	for (p = sql; (hit = strstr(p, GU_SCHEMA_TOKEN)) != NULL;
+		 p = hit + strlen(GU_SCHEMA_TOKEN))
+	{
+		appendBinaryStringInfo(&buf, p, hit - p);
+		appendStringInfoString(&buf, schema);
+	}
+	appendStringInfoString(&buf, p);
+	return buf.data;
+}
+
+/* The statement's kept plan, prepared now if it has none or lost it */
+static SPIPlanPtr
+statement_plan(GuStatement *stmt, FunctionCallInfo fcinfo)
+{
+	SPIPlanPtr	plan;
+	char	   *sql;
+
+	if (stmt->plan != NULL)
+	{
+		if (SPI_plan_is_valid(stmt->plan))
+			return stmt->plan;
+		SPI_freeplan(stmt->plan);
+		stmt->plan = NULL;
+	}
+
+	sql = expand_statement(stmt->sql, fcinfo);
+	plan = SPI_prepare_cursor(sql, stmt->nargs, stmt->argtypes,
+							  CURSOR_OPT_GENERIC_PLAN);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare_cursor failed for \"%s\": %s",
+			 sql, SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+	pfree(sql);
+
+	stmt->plan = plan;
+	return plan;
+}
+
+void
+gu_spi_connect(void)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+}
+
+void
+gu_spi_finish(void)
+{
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+}
+
+#if PG_VERSION_NUM < 140000
+/* Before 14 SPI has no dest option: hand SPI_tuptable's rows to dest */
+static void
+forward_tuptable(DestReceiver *dest)
+{
+	SPITupleTable *tuptable = SPI_tuptable;
+	TupleTableSlot *slot;
+	uint64		i;
+
+	if (tuptable == NULL)
+		return;
+	slot = MakeSingleTupleTableSlot(tuptable->tupdesc, &TTSOpsHeapTuple);
+	dest->rStartup(dest, CMD_SELECT, tuptable->tupdesc);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		ExecStoreHeapTuple(tuptable->vals[i], slot, false);
+		dest->receiveSlot(slot, dest);
+	}
+	dest->rShutdown(dest);
+	ExecDropSingleTupleTableSlot(slot);
+}
+#endif
+
+/*
+ * Run one statement of the extension inside the caller's SPI connection.
+ *
+ * values/nulls are its parameters (nulls may be NULL: none is null).  Rows
+ * go to dest, or nowhere when dest is NULL; at most tcount rows are
+ * produced (0: all).  Returns the number of rows processed.
+ */
+uint64
+gu_execute(GuStatement *stmt, FunctionCallInfo fcinfo,
+		   Datum *values, const bool *nulls,
+		   bool read_only, uint64 tcount, DestReceiver *dest)
+{
+	SPIPlanPtr	plan = statement_plan(stmt, fcinfo);
+	ParamListInfo params = makeParamList(stmt->nargs);
+	int			rc;
+	int			i;
+
+	for (i = 0; i < stmt->nargs; i++)
+	{
+		ParamExternData *prm = &params->params[i];
+
+		prm->value = values[i];
+		prm->isnull = nulls != NULL && nulls[i];
+		prm->pflags = PARAM_FLAG_CONST;
+		prm->ptype = stmt->argtypes[i];
+	}
+
+#if PG_VERSION_NUM >= 140000
+	{
+		SPIExecuteOptions options;
+
+		memset(&options, 0, sizeof(options));
+		options.params = params;
+		options.read_only = read_only;
+		options.tcount = tcount;
+		options.dest = dest != NULL ? dest : None_Receiver;
+		rc = SPI_execute_plan_extended(plan, &options);
+	}
+#else
+	rc = SPI_execute_plan_with_paramlist(plan, params, read_only, tcount);
+	if (rc >= 0 && dest != NULL)
+		forward_tuptable(dest);
+#endif
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan_extended failed: %s",
+			 SPI_result_code_string(rc));
+
+	return SPI_processed;
+}
+
+typedef enum JoinTableFk
+{
+	FK_OTHER,					/* not one of ours */
+	FK_USER,
+	FK_GROUP
+} JoinTableFk;
+
+/*
+ * Is edata the violation of one of the join table's foreign keys, and if
+ * so, which?  The constraint names are those of sql/group_users--*.sql.
+ */
+static JoinTableFk
+join_table_fk(const ErrorData *edata)
+{
+	if (edata->sqlerrcode != ERRCODE_FOREIGN_KEY_VIOLATION ||
+		edata->schema_name == NULL || edata->table_name == NULL ||
+		edata->constraint_name == NULL || gu_schema_name == NULL ||
+		strcmp(edata->schema_name, gu_schema_name) != 0 ||
+		strcmp(edata->table_name, "group_users") != 0)
+		return FK_OTHER;
+	if (strcmp(edata->constraint_name, "group_users_user_id_fkey") == 0)
+		return FK_USER;
+	if (strcmp(edata->constraint_name, "group_users_group_id_fkey") == 0)
+		return FK_GROUP;
+	return FK_OTHER;
+}
+
+/*
+ * Run a write of the membership (uid, gid) and reword a violation of the
+ * join table's foreign keys as "user 42 does not exist".
+ *
+ * The foreign key's own check decides, under its own lock, so this holds
+ * however the write races with a DELETE of the user or group; no pre-check
+ * is run (it would cost two more lookups, and FOR KEY SHARE would need
+ * UPDATE privilege on users and groups).  The error is caught only to be
+ * raised again with a clearer message, the original one kept as its
+ * detail; nothing is resumed, so no subtransaction is needed.
+ */
+uint64
+gu_execute_write(GuStatement *stmt, FunctionCallInfo fcinfo,
+				 Datum *values, int64 uid, int64 gid)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	uint64		processed = 0;
+
+	PG_TRY();
+	{
+		processed = gu_execute(stmt, fcinfo, values, NULL, false, 0, NULL);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		JoinTableFk fk;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		fk = join_table_fk(edata);
+		if (fk == FK_OTHER)
+		{
+			FreeErrorData(edata);
+			PG_RE_THROW();
+		}
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 fk == FK_USER ?
+				 errmsg("user %lld does not exist", (long long) uid) :
+				 errmsg("group %lld does not exist", (long long) gid),
+				 edata->detail ? errdetail_internal("%s", edata->detail) : 0,
+				 fk == FK_USER ?
+				 errhint("Insert the user into group_users.users first.") :
+				 errhint("Insert the group into group_users.groups first."),
+				 err_generic_string(PG_DIAG_SCHEMA_NAME, edata->schema_name),
+				 err_generic_string(PG_DIAG_TABLE_NAME, edata->table_name),
+				 err_generic_string(PG_DIAG_CONSTRAINT_NAME,
+									edata->constraint_name)));
+	}
+	PG_END_TRY();
+
+	return processed;
+}

@@ -1,0 +1,105 @@
+/*-------------------------------------------------------------------------
+ *
+ * user_groups.c
+ *	  user_groups(uid, after_id, max_rows) and its mirror
+ *	  group_members(gid, after_id, max_rows): one side's rows, keyset paged.
+ *
+ * Both read the join table through its index on (user_id, group_id) or
+ * (group_id, user_id), which also gives the order, and fetch the other
+ * side's row by primary key.  That side is a LATERAL subquery behind
+ * OFFSET 0, so the plan is index probes whatever the statistics say; a
+ * hash join with a sequential scan of groups or users would read the whole
+ * table for a page of ten rows.  Rows go straight into the result
+ * tuplestore.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "group_users.h"
+
+#include "catalog/pg_type.h"
+#include "executor/tstoreReceiver.h"
+#include "funcapi.h"
+
+PG_FUNCTION_INFO_V1(gu_user_groups);
+PG_FUNCTION_INFO_V1(gu_group_members);
+
+static GuStatement user_groups_stmt = {
+	.sql =
+	"SELECT g.id, g.name, m.role, m.created_at"
+	"  FROM @extschema@.group_users m"
+	"  CROSS JOIN LATERAL"
+	"    (SELECT g.id, g.name FROM @extschema@.groups g"
+	"      WHERE g.id OPERATOR(pg_catalog.=) m.group_id OFFSET 0) g"
+	" WHERE m.user_id OPERATOR(pg_catalog.=) $1"
+	"   AND m.group_id OPERATOR(pg_catalog.>=) $2"
+	" ORDER BY m.group_id"
+	" LIMIT $3",
+	.nargs = 3,
+	.argtypes = {INT8OID, INT8OID, INT8OID}
+};
+
+static GuStatement group_members_stmt = {
+	.sql =
+	"SELECT u.id, u.username, u.email, m.role, m.created_at"
+	"  FROM @extschema@.group_users m"
+	"  CROSS JOIN LATERAL"
+	"    (SELECT u.id, u.username, u.email FROM @extschema@.users u"
+	"      WHERE u.id OPERATOR(pg_catalog.=) m.user_id OFFSET 0) u"
+	" WHERE m.group_id OPERATOR(pg_catalog.=) $1"
+	"   AND m.user_id OPERATOR(pg_catalog.>=) $2"
+	" ORDER BY m.user_id"
+	" LIMIT $3",
+	.nargs = 3,
+	.argtypes = {INT8OID, INT8OID, INT8OID}
+};
+
+/*
+ * Shared body: args are (id, after_id, max_rows); a NULL id gives no rows,
+ * as a STRICT function would (the paging arguments may be NULL).
+ */
+static Datum
+list_page(FunctionCallInfo fcinfo, GuStatement *stmt)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	DestReceiver *dest;
+
+	GU_INIT_MATERIALIZED_SRF(fcinfo);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	values[0] = PG_GETARG_DATUM(0);
+	if (!gu_arg_page(fcinfo, 1, 2, &values[1], &values[2], &nulls[2]))
+		return (Datum) 0;
+
+	dest = CreateDestReceiver(DestTuplestore);
+#if PG_VERSION_NUM >= 140000
+	SetTuplestoreDestReceiverParams(dest, rsinfo->setResult,
+									rsinfo->econtext->ecxt_per_query_memory,
+									false, rsinfo->setDesc,
+									gettext_noop("table does not match the function's result type"));
+#else
+	SetTuplestoreDestReceiverParams(dest, rsinfo->setResult,
+									rsinfo->econtext->ecxt_per_query_memory,
+									false);
+#endif
+
+	gu_spi_connect();
+	gu_execute(stmt, fcinfo, values, nulls, true, 0, dest);
+	gu_spi_finish();
+	dest->rDestroy(dest);
+
+	return (Datum) 0;
+}
+
+Datum
+gu_user_groups(PG_FUNCTION_ARGS)
+{
+	return list_page(fcinfo, &user_groups_stmt);
+}
+
+Datum
+gu_group_members(PG_FUNCTION_ARGS)
+{
+	return list_page(fcinfo, &group_members_stmt);
+}
