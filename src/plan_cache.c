@@ -23,12 +23,20 @@
 #include "nodes/params.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
 
 #define GU_SCHEMA_TOKEN "@extschema@"
 
-/* The extension's schema name, as found when the first plan was prepared */
-static char *gu_schema_name = NULL;
+/* Name of the schema holding the calling function: the extension's */
+static char *
+function_schema(FunctionCallInfo fcinfo)
+{
+	Oid			fn_oid = fcinfo->flinfo->fn_oid;
+	char	   *name = get_namespace_name(get_func_namespace(fn_oid));
+
+	if (name == NULL)
+		elog(ERROR, "schema of function %u not found", fn_oid);
+	return name;
+}
 
 /*
  * Statement text with GU_SCHEMA_TOKEN replaced by the quoted name of the
@@ -43,17 +51,7 @@ expand_statement(const char *sql, FunctionCallInfo fcinfo)
 	const char *hit;
 	char	   *name;
 
-	name = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));
-	if (name == NULL)
-		elog(ERROR, "schema of function %u not found", fcinfo->flinfo->fn_oid);
-
-	if (gu_schema_name == NULL || strcmp(gu_schema_name, name) != 0)
-	{
-		if (gu_schema_name != NULL)
-			pfree(gu_schema_name);
-		gu_schema_name = MemoryContextStrdup(TopMemoryContext, name);
-	}
-
+	name = function_schema(fcinfo);
 	schema = quote_identifier(name);
 	initStringInfo(&buf);
 	for (p = sql; (hit = strstr(p, GU_SCHEMA_TOKEN)) != NULL;
@@ -192,15 +190,17 @@ typedef enum JoinTableFk
 /*
  * Is edata the violation of one of the join table's foreign keys, and if
  * so, which?  The constraint names are those of sql/group_users--*.sql.
+ * The schema is looked up last, and only here: the error is a plain
+ * constraint violation by then, and catalog access is safe.
  */
 static JoinTableFk
-join_table_fk(const ErrorData *edata)
+join_table_fk(const ErrorData *edata, FunctionCallInfo fcinfo)
 {
 	if (edata->sqlerrcode != ERRCODE_FOREIGN_KEY_VIOLATION ||
 		edata->schema_name == NULL || edata->table_name == NULL ||
-		edata->constraint_name == NULL || gu_schema_name == NULL ||
-		strcmp(edata->schema_name, gu_schema_name) != 0 ||
-		strcmp(edata->table_name, "group_users") != 0)
+		edata->constraint_name == NULL ||
+		strcmp(edata->table_name, "group_users") != 0 ||
+		strcmp(edata->schema_name, function_schema(fcinfo)) != 0)
 		return FK_OTHER;
 	if (strcmp(edata->constraint_name, "group_users_user_id_fkey") == 0)
 		return FK_USER;
@@ -238,7 +238,7 @@ gu_execute_write(GuStatement *stmt, FunctionCallInfo fcinfo,
 
 		MemoryContextSwitchTo(oldcxt);
 		edata = CopyErrorData();
-		fk = join_table_fk(edata);
+		fk = join_table_fk(edata, fcinfo);
 		if (fk == FK_OTHER)
 		{
 			FreeErrorData(edata);
