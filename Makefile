@@ -38,7 +38,11 @@ include $(PGXS)
 
 # The plain regression and isolation suites, without TAP (which needs its
 # own clusters and a non-root user; see scripts/test.sh).
-.PHONY: installcheck-sql
+.PHONY: installcheck-sql installcheck-tap
 installcheck-sql:
 	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)
 	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)
+
+# The TAP tests alone: they start their own clusters (run as a non-root user).
+installcheck-tap:
+	$(prove_installcheck)

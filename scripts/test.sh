@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test of group_users on throwaway PostgreSQL 15 clusters:
+#   pg_regress (test/sql) and pg_isolation_regress (test/specs) on a cluster
+#   made by pg_virtualenv, then the TAP tests (test/t), which start their own.
+# Ends with one line "N passed, N failed"; exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh || exit 1
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"
+status=0
+
+echo "== pg_regress and pg_isolation_regress"
+pg_virtualenv -t make -s installcheck-sql 2>&1 | tee "$work/sql.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+if [ -s regression.diffs ]; then cat regression.diffs; fi
+
+echo "== TAP"
+# initdb refuses to run as root: as root, run a copy of the tree as postgres
+if [ "$(id -u)" -eq 0 ]; then
+	cp -a . "$work/tree"
+	chown -R postgres: "$work"
+	(cd "$work/tree" && runuser -u postgres -- make -s installcheck-tap PG_CONFIG="$PG_CONFIG") 2>&1 |
+		tee "$work/tap.log"
+else
+	make -s installcheck-tap 2>&1 | tee "$work/tap.log"
+fi
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+# One closing line over all suites: pg_regress tests plus TAP subtests
+sql_ok=$(grep -cE '\.\.\. ok' "$work/sql.log")
+sql_failed=$(grep -cE '\.\.\. FAILED' "$work/sql.log")
+tap_total=$(sed -nE 's/^Files=[0-9]+, Tests=([0-9]+),.*/\1/p' "$work/tap.log")
+tap_failed=$(awk '/Failed [0-9]+\/[0-9]+ subtests/ { split($2, n, "/"); s += n[1] } END { print s + 0 }' "$work/tap.log")
+tap_total=${tap_total:-0}
+tap_failed=${tap_failed:-0}
+if [ "$tap_total" -eq 0 ]; then tap_failed=$((tap_failed + 1)); status=1; fi
+passed=$((sql_ok + tap_total - tap_failed))
+failed=$((sql_failed + tap_failed))
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed"
+exit $status
