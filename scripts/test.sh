@@ -5,6 +5,8 @@
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# UTF-8 clusters whatever the caller's locale (tests hold non-ASCII text)
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
 bash scripts/build.sh || exit 1
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 

@@ -15,6 +15,7 @@
 #include "group_users.h"
 
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 
 PG_FUNCTION_INFO_V1(gu_add_membership);
 PG_FUNCTION_INFO_V1(gu_remove_membership);
@@ -61,11 +62,17 @@ static GuStatement exists_stmt = {
 Datum
 gu_add_membership(PG_FUNCTION_ARGS)
 {
-	int64		uid = gu_arg_id(fcinfo, 0, "uid");
-	int64		gid = gu_arg_id(fcinfo, 1, "gid");
-	text	   *role = gu_arg_role(fcinfo, 2);
+	int64		uid;
+	int64		gid;
+	text	   *role;
 	Datum		values[3];
 	bool		created;
+
+	/* a clear 25006 in read-only transactions and on hot standbys */
+	PreventCommandIfReadOnly("add_membership()");
+	uid = gu_arg_id(fcinfo, 0, "uid");
+	gid = gu_arg_id(fcinfo, 1, "gid");
+	role = gu_arg_role(fcinfo, 2);
 
 	values[0] = Int64GetDatum(uid);
 	values[1] = Int64GetDatum(gid);
@@ -86,6 +93,7 @@ gu_remove_membership(PG_FUNCTION_ARGS)
 	Datum		values[2];
 	uint64		removed;
 
+	PreventCommandIfReadOnly("remove_membership()");
 	values[0] = Int64GetDatum(gu_arg_id(fcinfo, 0, "uid"));
 	values[1] = Int64GetDatum(gu_arg_id(fcinfo, 1, "gid"));
 

@@ -90,6 +90,20 @@ SELECT group_users.add_membership(2, 2);
 ROLLBACK;
 SELECT group_users.is_member(2, 2);
 
+-- a read-only transaction (as on a hot standby): reads work, writes 25006
+BEGIN READ ONLY;
+SELECT group_users.is_member(1, 1);
+SELECT group_users.add_membership(2, 2);
+ROLLBACK;
+BEGIN READ ONLY;
+SELECT group_users.remove_membership(1, 1);
+ROLLBACK;
+\set VERBOSITY sqlstate
+BEGIN READ ONLY;
+SELECT group_users.add_membership(2, 2);
+ROLLBACK;
+\set VERBOSITY default
+
 -- and is seen by the next statement of the same transaction
 BEGIN;
 SELECT group_users.add_membership(2, 2);
