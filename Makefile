@@ -13,7 +13,6 @@ OBJS = \
 	src/user_with_groups.o
 
 DATA = $(wildcard sql/group_users--*.sql)
-HEADERS_group_users =
 
 # pg_regress: SQL in test/sql, expected output in the top-level expected/
 REGRESS = schema reads writes json security

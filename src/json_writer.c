@@ -244,8 +244,10 @@ json_startup(DestReceiver *self, int operation pg_attribute_unused(),
 			 TupleDesc typeinfo)
 {
 	JsonReceiver *r = (JsonReceiver *) self;
-	int			needed = r->shape->nfields +
-		(r->with_nested ? r->shape->nnested : 0);
+	int			needed = r->shape->nfields;
+
+	if (r->with_nested)
+		needed += r->shape->nnested;
 
 	if (typeinfo->natts < needed)
 		elog(ERROR, "query returns %d columns, JSON shape needs %d",
