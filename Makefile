@@ -9,13 +9,19 @@ OBJS = \
 	src/json_writer.o \
 	src/plan_cache.o \
 	src/membership.o \
+	src/memberships.o \
 	src/user_groups.o \
 	src/user_with_groups.o
 
-DATA = $(wildcard sql/group_users--*.sql)
+# Every released script is kept as shipped; the script of the current
+# version is built from the first one and the upgrades, so that a fresh
+# install and an upgraded one are the same by construction.
+EXTVERSION = 1.1
+DATA = sql/group_users--1.0.sql sql/group_users--1.0--1.1.sql
+DATA_built = sql/group_users--$(EXTVERSION).sql
 
 # pg_regress: SQL in test/sql, expected output in the top-level expected/
-REGRESS = schema reads writes json security
+REGRESS = schema reads writes json bulk security upgrade
 REGRESS_OPTS = --inputdir=test
 # pg_isolation_regress: specs in test/specs, expected output in expected/
 ISOLATION = add_membership_race
@@ -34,6 +40,9 @@ EXTRA_CLEAN = results output_iso tmp_check log regression.diffs regression.out
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+sql/group_users--$(EXTVERSION).sql: sql/group_users--1.0.sql sql/group_users--1.0--1.1.sql
+	{ cat sql/group_users--1.0.sql; sed '/^\\echo Use/d' sql/group_users--1.0--1.1.sql; } > $@
 
 # The plain regression and isolation suites, without TAP (which needs its
 # own clusters and a non-root user; see scripts/test.sh).

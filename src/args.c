@@ -10,7 +10,26 @@
  */
 #include "group_users.h"
 
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+/*
+ * Writes refuse to run in a read-only transaction (every transaction of a
+ * hot standby is one) with a message naming the function, before SPI would
+ * name its INSERT or DELETE.
+ */
+void
+gu_check_writable(FunctionCallInfo fcinfo)
+{
+	if (XactReadOnly)
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("cannot execute %s() in a read-only transaction",
+						get_func_name(fcinfo->flinfo->fn_oid))));
+}
 
 /* The id in argument argno, which must not be NULL */
 int64
@@ -81,4 +100,131 @@ gu_arg_page(FunctionCallInfo fcinfo, int after_argno, int max_argno,
 		return false;
 	*lower = Int64GetDatum(after + 1);
 	return true;
+}
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* An id and where it stood in the argument */
+typedef struct IdAt
+{
+	int64		id;
+	int			at;
+} IdAt;
+
+static int
+cmp_id_at(const void *a, const void *b)
+{
+	const IdAt *x = (const IdAt *) a;
+	const IdAt *y = (const IdAt *) b;
+
+	if (x->id != y->id)
+		return (x->id > y->id) - (x->id < y->id);
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+static int
+cmp_at(const void *a, const void *b)
+{
+	return ((const IdAt *) a)->at - ((const IdAt *) b)->at;
+}
+
+static Datum
+int8_array(const int64 *ids, int n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		elems[i] = Int64GetDatum(ids[i]);
+	return PointerGetDatum(construct_array(elems, n, INT8OID, sizeof(int64),
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * The bigint[] in argument argno as a bigint[] of distinct ids, and their
+ * number in *count.  Sorted, unless keep_order: then in the order given,
+ * each id where it first stood.  Sorted ids are what the bulk writes need:
+ * sessions writing overlapping sets then lock rows in the same order, so
+ * they wait for one another instead of deadlocking.
+ *
+ * NULL, a NULL element: 22004.  More than one dimension: 22023.
+ */
+Datum
+gu_arg_ids(FunctionCallInfo fcinfo, int argno, const char *name,
+		   bool keep_order, int *count)
+{
+	ArrayType  *arr;
+	const int64 *data;
+	int			n;
+	int			m;
+	int			i;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("argument \"%s\" must not be null", name)));
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument \"%s\" must be a one-dimensional array",
+						name)));
+	if (array_contains_nulls(arr))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("argument \"%s\" must not contain null elements",
+						name)));
+	Assert(ARR_ELEMTYPE(arr) == INT8OID);
+	n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	data = (const int64 *) ARR_DATA_PTR(arr);
+
+	if (!keep_order)
+	{
+		int64	   *ids;
+
+		/* already sorted and distinct, as a careful caller sends them */
+		for (i = 1; i < n && data[i - 1] < data[i]; i++)
+			;
+		if (i >= n)
+		{
+			*count = n;
+			return PointerGetDatum(arr);
+		}
+		ids = palloc(sizeof(int64) * n);
+		memcpy(ids, data, sizeof(int64) * n);
+		qsort(ids, n, sizeof(int64), cmp_int64);
+		for (i = 0, m = 0; i < n; i++)
+			if (m == 0 || ids[m - 1] != ids[i])
+				ids[m++] = ids[i];
+		*count = m;
+		return int8_array(ids, m);
+	}
+	else
+	{
+		IdAt	   *pairs = palloc(sizeof(IdAt) * Max(n, 1));
+		int64	   *ids = palloc(sizeof(int64) * Max(n, 1));
+
+		for (i = 0; i < n; i++)
+		{
+			pairs[i].id = data[i];
+			pairs[i].at = i;
+		}
+		/* by id then position: keep the first of each id, back in order */
+		qsort(pairs, n, sizeof(IdAt), cmp_id_at);
+		for (i = 0, m = 0; i < n; i++)
+			if (m == 0 || pairs[m - 1].id != pairs[i].id)
+				pairs[m++] = pairs[i];
+		qsort(pairs, m, sizeof(IdAt), cmp_at);
+		for (i = 0; i < m; i++)
+			ids[i] = pairs[i].id;
+		*count = m;
+		return int8_array(ids, m);
+	}
 }

@@ -16,7 +16,7 @@ PG_MODULE_MAGIC;
 #if PG_VERSION_NUM < 150000
 /* What InitMaterializedSRF() (15.1) does, for older servers */
 void
-gu_init_materialized_srf(FunctionCallInfo fcinfo)
+gu_init_materialized_srf(FunctionCallInfo fcinfo, bits32 flags)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext oldcxt;
@@ -29,7 +29,13 @@ gu_init_materialized_srf(FunctionCallInfo fcinfo)
 				 errmsg("materialize mode required, but it is not allowed in this context")));
 
 	oldcxt = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+	if (flags & MAT_SRF_USE_EXPECTED_DESC)
+	{
+		if (rsinfo->expectedDesc == NULL)
+			elog(ERROR, "set-valued function called without expected tuple descriptor");
+		tupdesc = rsinfo->expectedDesc;
+	}
+	else if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	rsinfo->returnMode = SFRM_Materialize;
 	rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);

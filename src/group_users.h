@@ -49,8 +49,11 @@ extern void gu_spi_finish(void);
 extern uint64 gu_execute(GuStatement *stmt, FunctionCallInfo fcinfo,
 						 Datum *values, const bool *nulls,
 						 bool read_only, uint64 tcount, DestReceiver *dest);
+extern bool gu_execute_int8(GuStatement *stmt, FunctionCallInfo fcinfo,
+							Datum *values, bool read_only, int64 *result);
 extern uint64 gu_execute_write(GuStatement *stmt, FunctionCallInfo fcinfo,
-							   Datum *values, int64 uid, int64 gid);
+							   Datum *values, const int64 *uid,
+							   const int64 *gid);
 
 /* ----------------
  * args.c
@@ -61,6 +64,9 @@ extern text *gu_arg_role(FunctionCallInfo fcinfo, int argno);
 extern bool gu_arg_page(FunctionCallInfo fcinfo, int after_argno,
 						int max_argno, Datum *lower, Datum *limit,
 						bool *limit_isnull);
+extern Datum gu_arg_ids(FunctionCallInfo fcinfo, int argno, const char *name,
+						bool keep_order, int *count);
+extern void gu_check_writable(FunctionCallInfo fcinfo);
 
 /* ----------------
  * json_writer.c
@@ -98,22 +104,41 @@ typedef struct GuJsonShape
 	int			nnested;
 } GuJsonShape;
 
+/* A run of rows with the same key, written at buf->data[start .. +len) */
+typedef struct GuJsonSegment
+{
+	int64		key;
+	int			start;
+	int			len;
+} GuJsonSegment;
+
 extern void gu_json_string(StringInfo buf, const char *str, int len);
 extern void gu_json_timestamptz(StringInfo buf, TimestampTz ts);
 extern DestReceiver *gu_json_receiver(StringInfo buf, const GuJsonShape *shape,
 									  bool with_nested, bool close_object);
+extern DestReceiver *gu_json_segment_receiver(StringInfo buf,
+											  const GuJsonShape *shape,
+											  bool with_nested,
+											  bool close_object,
+											  int key_attno);
+extern GuJsonSegment *gu_json_segments(DestReceiver *self, int *count);
 
 /* ----------------
  * Version compatibility (13 to 17); PostgreSQL 15 is what CI builds.
  * ----------------
  */
 #if PG_VERSION_NUM < 150000
-extern void gu_init_materialized_srf(FunctionCallInfo fcinfo);
-#define GU_INIT_MATERIALIZED_SRF(fcinfo) gu_init_materialized_srf(fcinfo)
+#define MAT_SRF_USE_EXPECTED_DESC 0x01
+extern void gu_init_materialized_srf(FunctionCallInfo fcinfo, bits32 flags);
+#define GU_INIT_MATERIALIZED_SRF(fcinfo, flags) \
+	gu_init_materialized_srf((fcinfo), (flags))
 #elif PG_VERSION_NUM < 150001
-#define GU_INIT_MATERIALIZED_SRF(fcinfo) SetSingleFuncCall((fcinfo), 0)
+#define MAT_SRF_USE_EXPECTED_DESC SRF_SINGLE_USE_EXPECTED
+#define GU_INIT_MATERIALIZED_SRF(fcinfo, flags) \
+	SetSingleFuncCall((fcinfo), (flags))
 #else
-#define GU_INIT_MATERIALIZED_SRF(fcinfo) InitMaterializedSRF((fcinfo), 0)
+#define GU_INIT_MATERIALIZED_SRF(fcinfo, flags) \
+	InitMaterializedSRF((fcinfo), (flags))
 #endif
 
 #endif							/* GROUP_USERS_H */

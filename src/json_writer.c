@@ -15,6 +15,7 @@
 #include "group_users.h"
 
 #include "datatype/timestamp.h"
+#include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -202,7 +203,11 @@ write_members(StringInfo buf, const GuJsonField *fields, int nfields,
 	}
 }
 
-/* DestReceiver writing each row as an object, comma-separated */
+/*
+ * DestReceiver writing each row as an object, comma-separated; or, with a
+ * key column, comma-separated within runs of rows with the same key, each
+ * run a segment of its own.
+ */
 typedef struct JsonReceiver
 {
 	DestReceiver pub;
@@ -211,7 +216,32 @@ typedef struct JsonReceiver
 	bool		with_nested;
 	bool		close_object;	/* false: leave it open for the caller */
 	uint64		nrows;
+	int			key_attno;		/* 0-based int8 column, or -1: no segments */
+	MemoryContext cxt;			/* segments live here, not in the executor's */
+	GuJsonSegment *segments;
+	int			nsegments;
+	int			maxsegments;
 } JsonReceiver;
+
+/* Close the current segment (if any) and open one for key */
+static void
+start_segment(JsonReceiver *r, int64 key)
+{
+	if (r->nsegments > 0)
+		r->segments[r->nsegments - 1].len =
+			r->buf->len - r->segments[r->nsegments - 1].start;
+	if (r->nsegments == r->maxsegments)
+	{
+		r->maxsegments = Max(16, r->maxsegments * 2);
+		r->segments = r->segments == NULL ?
+			MemoryContextAlloc(r->cxt, sizeof(GuJsonSegment) * r->maxsegments) :
+			repalloc(r->segments, sizeof(GuJsonSegment) * r->maxsegments);
+	}
+	r->segments[r->nsegments].key = key;
+	r->segments[r->nsegments].start = r->buf->len;
+	r->segments[r->nsegments].len = 0;
+	r->nsegments++;
+}
 
 static bool
 json_receive_slot(TupleTableSlot *slot, DestReceiver *self)
@@ -219,9 +249,22 @@ json_receive_slot(TupleTableSlot *slot, DestReceiver *self)
 	JsonReceiver *r = (JsonReceiver *) self;
 	const GuJsonShape *shape = r->shape;
 	StringInfo	buf = r->buf;
+	bool		first;
 
 	slot_getallattrs(slot);
-	if (r->nrows++ > 0)
+	if (r->key_attno >= 0)
+	{
+		int64		key = DatumGetInt64(slot->tts_values[r->key_attno]);
+
+		first = r->nsegments == 0 ||
+			r->segments[r->nsegments - 1].key != key;
+		if (first)
+			start_segment(r, key);
+	}
+	else
+		first = r->nrows == 0;
+	r->nrows++;
+	if (!first)
 		appendStringInfoCharMacro(buf, ',');
 	appendStringInfoCharMacro(buf, '{');
 	write_members(buf, shape->fields, shape->nfields, slot, 0);
@@ -252,16 +295,29 @@ json_startup(DestReceiver *self, int operation pg_attribute_unused(),
 	if (typeinfo->natts < needed)
 		elog(ERROR, "query returns %d columns, JSON shape needs %d",
 			 typeinfo->natts, needed);
+	if (r->key_attno >= 0 &&
+		(r->key_attno >= typeinfo->natts ||
+		 TupleDescAttr(typeinfo, r->key_attno)->atttypid != INT8OID))
+		elog(ERROR, "segment key column %d is not a bigint", r->key_attno);
 }
 
 static void
-json_shutdown(DestReceiver *self pg_attribute_unused())
+json_shutdown(DestReceiver *self)
 {
+	JsonReceiver *r = (JsonReceiver *) self;
+
+	if (r->nsegments > 0)
+		r->segments[r->nsegments - 1].len =
+			r->buf->len - r->segments[r->nsegments - 1].start;
 }
 
 static void
 json_destroy(DestReceiver *self)
 {
+	JsonReceiver *r = (JsonReceiver *) self;
+
+	if (r->segments != NULL)
+		pfree(r->segments);
 	pfree(self);
 }
 
@@ -286,5 +342,34 @@ gu_json_receiver(StringInfo buf, const GuJsonShape *shape,
 	r->shape = shape;
 	r->with_nested = with_nested;
 	r->close_object = close_object;
+	r->key_attno = -1;
 	return &r->pub;
+}
+
+/*
+ * A receiver that writes rows as gu_json_receiver() does, but splits them
+ * into segments, one for each run of rows with the same value of the int8
+ * column key_attno; objects are comma-separated within a segment only.
+ * Get the segments with gu_json_segments() after the statement has run.
+ */
+DestReceiver *
+gu_json_segment_receiver(StringInfo buf, const GuJsonShape *shape,
+						 bool with_nested, bool close_object, int key_attno)
+{
+	JsonReceiver *r = (JsonReceiver *)
+		gu_json_receiver(buf, shape, with_nested, close_object);
+
+	r->key_attno = key_attno;
+	r->cxt = CurrentMemoryContext;
+	return &r->pub;
+}
+
+/* The segments written so far, in the order their rows came */
+GuJsonSegment *
+gu_json_segments(DestReceiver *self, int *count)
+{
+	JsonReceiver *r = (JsonReceiver *) self;
+
+	*count = r->nsegments;
+	return r->segments;
 }

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * membership.c
- *	  add_membership(uid, gid, role), remove_membership(uid, gid) and
- *	  is_member(uid, gid).
+ *	  add_membership(uid, gid, role), remove_membership(uid, gid),
+ *	  is_member(uid, gid), is_member_of_all(uid, gids) and
+ *	  is_member_of_any(uid, gids).
  *
  * add_membership is INSERT ... ON CONFLICT DO NOTHING: sessions adding the
  * same pair at once wait for one another and never see a unique violation
@@ -15,11 +16,12 @@
 #include "group_users.h"
 
 #include "catalog/pg_type.h"
-#include "miscadmin.h"
 
 PG_FUNCTION_INFO_V1(gu_add_membership);
 PG_FUNCTION_INFO_V1(gu_remove_membership);
 PG_FUNCTION_INFO_V1(gu_is_member);
+PG_FUNCTION_INFO_V1(gu_is_member_of_all);
+PG_FUNCTION_INFO_V1(gu_is_member_of_any);
 
 static GuStatement insert_stmt = {
 	.sql =
@@ -59,6 +61,28 @@ static GuStatement exists_stmt = {
 	.argtypes = {INT8OID, INT8OID}
 };
 
+/*
+ * $2 holds distinct ids, so the count tells whether all are there.  The
+ * array is a sublink for the reason given in memberships.c.
+ */
+static GuStatement count_listed_stmt = {
+	.sql =
+	"SELECT pg_catalog.count(*) FROM @extschema@.group_users"
+	" WHERE user_id OPERATOR(pg_catalog.=) $1"
+	"   AND group_id OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2))",
+	.nargs = 2,
+	.argtypes = {INT8OID, INT8ARRAYOID}
+};
+
+static GuStatement any_listed_stmt = {
+	.sql =
+	"SELECT FROM @extschema@.group_users"
+	" WHERE user_id OPERATOR(pg_catalog.=) $1"
+	"   AND group_id OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2))",
+	.nargs = 2,
+	.argtypes = {INT8OID, INT8ARRAYOID}
+};
+
 Datum
 gu_add_membership(PG_FUNCTION_ARGS)
 {
@@ -68,8 +92,7 @@ gu_add_membership(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	bool		created;
 
-	/* a clear 25006 in read-only transactions and on hot standbys */
-	PreventCommandIfReadOnly("add_membership()");
+	gu_check_writable(fcinfo);
 	uid = gu_arg_id(fcinfo, 0, "uid");
 	gid = gu_arg_id(fcinfo, 1, "gid");
 	role = gu_arg_role(fcinfo, 2);
@@ -79,7 +102,7 @@ gu_add_membership(PG_FUNCTION_ARGS)
 	values[2] = PointerGetDatum(role);
 
 	gu_spi_connect();
-	created = gu_execute_write(&insert_stmt, fcinfo, values, uid, gid) > 0;
+	created = gu_execute_write(&insert_stmt, fcinfo, values, &uid, &gid) > 0;
 	if (!created)
 		gu_execute(&update_role_stmt, fcinfo, values, NULL, false, 0, NULL);
 	gu_spi_finish();
@@ -93,7 +116,7 @@ gu_remove_membership(PG_FUNCTION_ARGS)
 	Datum		values[2];
 	uint64		removed;
 
-	PreventCommandIfReadOnly("remove_membership()");
+	gu_check_writable(fcinfo);
 	values[0] = Int64GetDatum(gu_arg_id(fcinfo, 0, "uid"));
 	values[1] = Int64GetDatum(gu_arg_id(fcinfo, 1, "gid"));
 
@@ -116,6 +139,46 @@ gu_is_member(PG_FUNCTION_ARGS)
 
 	gu_spi_connect();
 	found = gu_execute(&exists_stmt, fcinfo, values, NULL, true, 1, NULL);
+	gu_spi_finish();
+
+	PG_RETURN_BOOL(found > 0);
+}
+
+/* STRICT in SQL.  hasGroups([...]): all of them; an empty list: true */
+Datum
+gu_is_member_of_all(PG_FUNCTION_ARGS)
+{
+	Datum		values[2];
+	int			n;
+	int64		found = 0;
+
+	values[0] = PG_GETARG_DATUM(0);
+	values[1] = gu_arg_ids(fcinfo, 1, "gids", false, &n);
+	if (n == 0)
+		PG_RETURN_BOOL(true);
+
+	gu_spi_connect();
+	gu_execute_int8(&count_listed_stmt, fcinfo, values, true, &found);
+	gu_spi_finish();
+
+	PG_RETURN_BOOL(found == n);
+}
+
+/* STRICT in SQL.  Any of them; an empty list: false */
+Datum
+gu_is_member_of_any(PG_FUNCTION_ARGS)
+{
+	Datum		values[2];
+	int			n;
+	uint64		found;
+
+	values[0] = PG_GETARG_DATUM(0);
+	values[1] = gu_arg_ids(fcinfo, 1, "gids", false, &n);
+	if (n == 0)
+		PG_RETURN_BOOL(false);
+
+	gu_spi_connect();
+	found = gu_execute(&any_listed_stmt, fcinfo, values, NULL, true, 1, NULL);
 	gu_spi_finish();
 
 	PG_RETURN_BOOL(found > 0);

@@ -135,7 +135,8 @@ forward_tuptable(DestReceiver *dest)
  *
  * values/nulls are its parameters (nulls may be NULL: none is null).  Rows
  * go to dest, or nowhere when dest is NULL; at most tcount rows are
- * produced (0: all).  Returns the number of rows processed.
+ * produced (0: all).  Returns the number of rows processed (for a SELECT
+ * with a dest, those the receiver got).
  */
 uint64
 gu_execute(GuStatement *stmt, FunctionCallInfo fcinfo,
@@ -180,6 +181,69 @@ gu_execute(GuStatement *stmt, FunctionCallInfo fcinfo,
 	return SPI_processed;
 }
 
+/* DestReceiver keeping column 1 of the first row, an int8 */
+typedef struct Int8Receiver
+{
+	DestReceiver pub;
+	bool		found;
+	bool		isnull;
+	int64		value;
+} Int8Receiver;
+
+static bool
+int8_receive_slot(TupleTableSlot *slot, DestReceiver *self)
+{
+	Int8Receiver *r = (Int8Receiver *) self;
+
+	if (!r->found)
+	{
+		Datum		value = slot_getattr(slot, 1, &r->isnull);
+
+		r->found = true;
+		if (!r->isnull)
+			r->value = DatumGetInt64(value);
+	}
+	return true;
+}
+
+static void
+int8_startup(DestReceiver *self pg_attribute_unused(),
+			 int operation pg_attribute_unused(), TupleDesc typeinfo)
+{
+	if (typeinfo->natts < 1 || TupleDescAttr(typeinfo, 0)->atttypid != INT8OID)
+		elog(ERROR, "statement does not return a bigint");
+}
+
+static void
+int8_noop(DestReceiver *self pg_attribute_unused())
+{
+}
+
+/*
+ * Run a statement whose first column of its first row is a bigint (a
+ * count, a RETURNING id, a missing id).  Returns false when there is no
+ * row or the value is NULL; else sets *result.
+ */
+bool
+gu_execute_int8(GuStatement *stmt, FunctionCallInfo fcinfo,
+				Datum *values, bool read_only, int64 *result)
+{
+	Int8Receiver r;
+
+	memset(&r, 0, sizeof(r));
+	r.pub.receiveSlot = int8_receive_slot;
+	r.pub.rStartup = int8_startup;
+	r.pub.rShutdown = int8_noop;
+	r.pub.rDestroy = int8_noop;
+	r.pub.mydest = DestNone;
+
+	gu_execute(stmt, fcinfo, values, NULL, read_only, 1, &r.pub);
+	if (!r.found || r.isnull)
+		return false;
+	*result = r.value;
+	return true;
+}
+
 typedef enum JoinTableFk
 {
 	FK_OTHER,					/* not one of ours */
@@ -210,8 +274,11 @@ join_table_fk(const ErrorData *edata, FunctionCallInfo fcinfo)
 }
 
 /*
- * Run a write of the membership (uid, gid) and reword a violation of the
- * join table's foreign keys as "user 42 does not exist".
+ * Run a write of memberships of user *uid or group *gid and reword a
+ * violation of the join table's foreign keys as "user 42 does not exist".
+ * A NULL uid or gid: the ids of that side came in an array (whose ids
+ * the caller has checked), and the message cannot name the one missing;
+ * its detail still does.
  *
  * The foreign key's own check decides, under its own lock, so this holds
  * however the write races with a DELETE of the user or group; no pre-check
@@ -222,7 +289,7 @@ join_table_fk(const ErrorData *edata, FunctionCallInfo fcinfo)
  */
 uint64
 gu_execute_write(GuStatement *stmt, FunctionCallInfo fcinfo,
-				 Datum *values, int64 uid, int64 gid)
+				 Datum *values, const int64 *uid, const int64 *gid)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	uint64		processed = 0;
@@ -248,8 +315,10 @@ gu_execute_write(GuStatement *stmt, FunctionCallInfo fcinfo,
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 fk == FK_USER ?
-				 errmsg("user %lld does not exist", (long long) uid) :
-				 errmsg("group %lld does not exist", (long long) gid),
+				 (uid ? errmsg("user %lld does not exist", (long long) *uid) :
+				  errmsg("user does not exist")) :
+				 (gid ? errmsg("group %lld does not exist", (long long) *gid) :
+				  errmsg("group does not exist")),
 				 edata->detail ? errdetail_internal("%s", edata->detail) : 0,
 				 fk == FK_USER ?
 				 errhint("Insert the user into group_users.users first.") :

@@ -2,7 +2,9 @@
  *
  * user_groups.c
  *	  user_groups(uid, after_id, max_rows) and its mirror
- *	  group_members(gid, after_id, max_rows): one side's rows, keyset paged.
+ *	  group_members(gid, after_id, max_rows): one side's rows, keyset paged;
+ *	  count_user_groups(uid) and count_group_members(gid): how many rows
+ *	  those would give unpaged.
  *
  * Both read the join table through its index on (user_id, group_id) or
  * (group_id, user_id), which also gives the order, and fetch the other
@@ -22,6 +24,8 @@
 
 PG_FUNCTION_INFO_V1(gu_user_groups);
 PG_FUNCTION_INFO_V1(gu_group_members);
+PG_FUNCTION_INFO_V1(gu_count_user_groups);
+PG_FUNCTION_INFO_V1(gu_count_group_members);
 
 static GuStatement user_groups_stmt = {
 	.sql =
@@ -54,6 +58,34 @@ static GuStatement group_members_stmt = {
 };
 
 /*
+ * The counts join the other side as the lists do, so that they agree with
+ * them when row-level security hides some groups or users.
+ */
+static GuStatement count_user_groups_stmt = {
+	.sql =
+	"SELECT pg_catalog.count(*)"
+	"  FROM @extschema@.group_users m"
+	"  CROSS JOIN LATERAL"
+	"    (SELECT FROM @extschema@.groups g"
+	"      WHERE g.id OPERATOR(pg_catalog.=) m.group_id OFFSET 0) g"
+	" WHERE m.user_id OPERATOR(pg_catalog.=) $1",
+	.nargs = 1,
+	.argtypes = {INT8OID}
+};
+
+static GuStatement count_group_members_stmt = {
+	.sql =
+	"SELECT pg_catalog.count(*)"
+	"  FROM @extschema@.group_users m"
+	"  CROSS JOIN LATERAL"
+	"    (SELECT FROM @extschema@.users u"
+	"      WHERE u.id OPERATOR(pg_catalog.=) m.user_id OFFSET 0) u"
+	" WHERE m.group_id OPERATOR(pg_catalog.=) $1",
+	.nargs = 1,
+	.argtypes = {INT8OID}
+};
+
+/*
  * Shared body: args are (id, after_id, max_rows); a NULL id gives no rows,
  * as a STRICT function would (the paging arguments may be NULL).
  */
@@ -65,7 +97,7 @@ list_page(FunctionCallInfo fcinfo, GuStatement *stmt)
 	bool		nulls[3] = {false, false, false};
 	DestReceiver *dest;
 
-	GU_INIT_MATERIALIZED_SRF(fcinfo);
+	GU_INIT_MATERIALIZED_SRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	values[0] = PG_GETARG_DATUM(0);
@@ -102,4 +134,30 @@ Datum
 gu_group_members(PG_FUNCTION_ARGS)
 {
 	return list_page(fcinfo, &group_members_stmt);
+}
+
+/* Shared body of the counts (STRICT in SQL) */
+static Datum
+count_rows(FunctionCallInfo fcinfo, GuStatement *stmt)
+{
+	Datum		id = PG_GETARG_DATUM(0);
+	int64		count = 0;
+
+	gu_spi_connect();
+	gu_execute_int8(stmt, fcinfo, &id, true, &count);
+	gu_spi_finish();
+
+	PG_RETURN_INT64(count);
+}
+
+Datum
+gu_count_user_groups(PG_FUNCTION_ARGS)
+{
+	return count_rows(fcinfo, &count_user_groups_stmt);
+}
+
+Datum
+gu_count_group_members(PG_FUNCTION_ARGS)
+{
+	return count_rows(fcinfo, &count_group_members_stmt);
 }

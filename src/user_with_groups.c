@@ -15,14 +15,23 @@
  * primary key, then its list in id order; each row is written as JSON by
  * the receiver as the executor produces it.
  *
+ * users_with_groups(uids, with_membership) gives the same document for
+ * each of many users, still with two statements in all: the users in the
+ * order given, then every membership of all of them, ordered by user; the
+ * JSON of each run of one user's groups is a segment of one buffer, found
+ * by binary search when that user's document is put together.
+ *
  *-------------------------------------------------------------------------
  */
 #include "group_users.h"
 
 #include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(gu_user_with_groups);
 PG_FUNCTION_INFO_V1(gu_group_with_users);
+PG_FUNCTION_INFO_V1(gu_users_with_groups);
 
 static const GuJsonField user_fields[] = {
 	GU_JSON_FIELD("id", GU_JSON_INT8),
@@ -112,6 +121,37 @@ static GuStatement users_of_group_stmt = {
 	.argtypes = {INT8OID}
 };
 
+/* $1: distinct ids, in the order the caller wants the documents */
+static GuStatement users_listed_stmt = {
+	.sql =
+	"SELECT u.id, u.username, u.email, u.created_at, u.updated_at"
+	"  FROM pg_catalog.unnest($1) WITH ORDINALITY AS i(id, ord)"
+	"  CROSS JOIN LATERAL"
+	"    (SELECT u.id, u.username, u.email, u.created_at, u.updated_at"
+	"       FROM @extschema@.users u"
+	"      WHERE u.id OPERATOR(pg_catalog.=) i.id OFFSET 0) u"
+	" ORDER BY i.ord",
+	.nargs = 1,
+	.argtypes = {INT8ARRAYOID}
+};
+
+static GuStatement groups_of_users_stmt = {
+	.sql =
+	"SELECT g.id, g.name, g.created_at, g.updated_at, " MEMBERSHIP_COLUMNS
+	"  FROM @extschema@.group_users m"
+	"  CROSS JOIN LATERAL"
+	"    (SELECT g.id, g.name, g.created_at, g.updated_at"
+	"       FROM @extschema@.groups g"
+	"      WHERE g.id OPERATOR(pg_catalog.=) m.group_id OFFSET 0) g"
+	" WHERE m.user_id OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($1))"
+	" ORDER BY m.user_id, m.group_id",
+	.nargs = 1,
+	.argtypes = {INT8ARRAYOID}
+};
+
+/* Column of groups_of_users_stmt holding the user id (m.user_id) */
+#define GROUPS_OF_USERS_KEY lengthof(group_fields)
+
 /*
  * Shared body (STRICT in SQL): the row found by head, then list_key and the
  * array of list's rows; NULL when head finds no row.
@@ -165,4 +205,87 @@ gu_group_with_users(PG_FUNCTION_ARGS)
 {
 	return document(fcinfo, &group_stmt, &group_shape, ",\"users\":[",
 					&users_of_group_stmt, &user_membership_shape);
+}
+
+static int
+cmp_segment_key(const void *key, const void *segment)
+{
+	int64		a = *(const int64 *) key;
+	int64		b = ((const GuJsonSegment *) segment)->key;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * STRICT in SQL.  One document per existing user of uids, in the order
+ * given (a repeated id gives one, where it first stands); unknown ids give
+ * none.
+ */
+Datum
+gu_users_with_groups(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	bool		with_membership = PG_GETARG_BOOL(1);
+	Datum		ids;
+	int			nids;
+	StringInfoData users;
+	StringInfoData groups;
+	StringInfoData doc;
+	DestReceiver *users_dest;
+	DestReceiver *groups_dest;
+	GuJsonSegment *user_segs;
+	GuJsonSegment *group_segs;
+	int			nusers;
+	int			ngroups;
+	int			i;
+
+	GU_INIT_MATERIALIZED_SRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	ids = gu_arg_ids(fcinfo, 0, "uids", true, &nids);
+	if (nids == 0)
+		return (Datum) 0;
+
+	/* buffers and receivers outlive the SPI connection */
+	initStringInfo(&users);
+	initStringInfo(&groups);
+	users_dest = gu_json_segment_receiver(&users, &user_shape, false, false, 0);
+	groups_dest = gu_json_segment_receiver(&groups, &group_membership_shape,
+										   with_membership, true,
+										   GROUPS_OF_USERS_KEY);
+
+	gu_spi_connect();
+	gu_execute(&users_listed_stmt, fcinfo, &ids, NULL, true, 0, users_dest);
+	gu_execute(&groups_of_users_stmt, fcinfo, &ids, NULL, true, 0,
+			   groups_dest);
+	gu_spi_finish();
+
+	user_segs = gu_json_segments(users_dest, &nusers);
+	group_segs = gu_json_segments(groups_dest, &ngroups);
+
+	/* each document in one reused buffer, room left for a varlena header */
+	initStringInfo(&doc);
+	for (i = 0; i < nusers; i++)
+	{
+		GuJsonSegment *u = &user_segs[i];
+		GuJsonSegment *g = ngroups == 0 ? NULL :
+			bsearch(&u->key, group_segs, ngroups, sizeof(GuJsonSegment),
+					cmp_segment_key);
+		Datum		value;
+		bool		isnull = false;
+
+		resetStringInfo(&doc);
+		appendStringInfoSpaces(&doc, VARHDRSZ);
+		appendBinaryStringInfo(&doc, users.data + u->start, u->len);
+		appendStringInfoString(&doc, ",\"groups\":[");
+		if (g != NULL)
+			appendBinaryStringInfo(&doc, groups.data + g->start, g->len);
+		appendStringInfoString(&doc, "]}");
+		SET_VARSIZE(doc.data, doc.len);
+		value = PointerGetDatum(doc.data);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value,
+							 &isnull);
+	}
+
+	users_dest->rDestroy(users_dest);
+	groups_dest->rDestroy(groups_dest);
+	return (Datum) 0;
 }

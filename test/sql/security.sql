@@ -16,6 +16,7 @@ INSERT INTO group_users.group_users (user_id, group_id, role, created_at, update
   (1, 1, 'member', '2017-07-19 00:00:00+00', '2017-07-19 00:00:00+00'),
   (1, 2, 'member', '2017-07-19 00:00:00+00', '2017-07-19 00:00:00+00'),
   (2, 2, 'hidden', '2017-07-19 00:00:00+00', '2017-07-19 00:00:00+00');
+SELECT setval('group_users.groups_id_seq', 3);
 
 -- Every function is SECURITY INVOKER
 SELECT count(*) AS security_definer FROM pg_proc
@@ -39,6 +40,18 @@ SELECT group_users.user_with_groups(1);
 SELECT group_users.group_with_users(1);
 SELECT group_users.add_membership(2, 1);
 SELECT group_users.remove_membership(1, 1);
+SELECT group_users.count_user_groups(1);
+SELECT group_users.count_group_members(1);
+SELECT group_users.is_member_of_all(1, '{1}');
+SELECT group_users.is_member_of_any(1, '{1}');
+SELECT * FROM group_users.users_with_groups('{1}');
+SELECT group_users.add_memberships(2, '{1}');
+SELECT group_users.remove_memberships(2, '{1}');
+SELECT * FROM group_users.set_user_groups(2, '{1}');
+SELECT group_users.add_group_members(1, '{2}');
+SELECT group_users.remove_group_members(1, '{2}');
+SELECT * FROM group_users.set_group_members(1, '{2}');
+SELECT group_users.create_group('x', '{2}');
 RESET ROLE;
 
 -- The read-only recipe of the README: reads work, writes get 42501
@@ -87,12 +100,20 @@ SELECT group_users.is_member(1, 2) AS visible, group_users.is_member(2, 2) AS hi
 SELECT group_users.user_with_groups(1, false);
 SELECT group_users.group_with_users(2) IS NULL AS secret_group_hidden;
 SELECT group_users.group_with_users(1, false);
+SELECT group_users.count_user_groups(1) AS groups_of_1, group_users.count_group_members(2) AS members_of_2;
+SELECT group_users.is_member_of_all(2, '{2}') AS hidden_all, group_users.is_member_of_any(1, '{2,3}') AS visible_any;
+SELECT * FROM group_users.users_with_groups('{2,1}', false);
 RESET ROLE;
 -- the writer: WITH CHECK applies to add_membership, USING to remove
 SET ROLE regress_gu_writer;
 SELECT group_users.add_membership(2, 3, 'owner');
 SELECT group_users.add_membership(2, 3, 'admin');
 SELECT group_users.remove_membership(2, 2) AS removed_hidden;
+SELECT group_users.remove_memberships(2, '{2}') AS removed_hidden;
+-- a group it cannot see counts as missing for the bulk writes
+SELECT group_users.add_memberships(2, '{1,2}');
+SELECT * FROM group_users.set_user_groups(2, '{3}', 'admin');
+SELECT group_users.add_group_members(3, '{1}', 'owner');
 RESET ROLE;
 SELECT user_id, group_id, role FROM group_users.group_users ORDER BY 1, 2;
 DROP POLICY visible_groups ON group_users.groups;
@@ -125,6 +146,8 @@ CREATE OPERATOR public.>= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = publi
 CREATE OPERATOR public.<> (LEFTARG = text, RIGHTARG = text, FUNCTION = public.always);
 CREATE FUNCTION public.now() RETURNS timestamptz
   LANGUAGE sql AS $$SELECT timestamptz '1999-01-01 00:00:00+00'$$;
+CREATE FUNCTION public.unnest(bigint[]) RETURNS SETOF bigint
+  LANGUAGE sql AS $$SELECT 1::bigint WHERE false$$;
 
 -- before: the answers under the default search_path
 CREATE TABLE public.expected_answers AS
@@ -132,7 +155,10 @@ SELECT 'user_groups' AS f, (SELECT json_agg(t) FROM group_users.user_groups(1) t
 UNION ALL SELECT 'group_members', (SELECT json_agg(t) FROM group_users.group_members(2) t)::text
 UNION ALL SELECT 'is_member', group_users.is_member(2, 1)::text
 UNION ALL SELECT 'user_with_groups', group_users.user_with_groups(1)::text
-UNION ALL SELECT 'group_with_users', group_users.group_with_users(2)::text;
+UNION ALL SELECT 'group_with_users', group_users.group_with_users(2)::text
+UNION ALL SELECT 'counts', group_users.count_user_groups(2) || '/' || group_users.count_group_members(2)
+UNION ALL SELECT 'all_any', group_users.is_member_of_all(2, '{1,2}') || '/' || group_users.is_member_of_any(2, '{1,9}')
+UNION ALL SELECT 'users_with_groups', (SELECT json_agg(d)::text FROM group_users.users_with_groups('{2,1}') d);
 
 SET search_path = public, pg_catalog;
 SELECT f, v = (CASE f
@@ -140,17 +166,27 @@ SELECT f, v = (CASE f
   WHEN 'group_members' THEN (SELECT json_agg(t) FROM group_users.group_members(2) t)::text
   WHEN 'is_member' THEN group_users.is_member(2, 1)::text
   WHEN 'user_with_groups' THEN group_users.user_with_groups(1)::text
-  WHEN 'group_with_users' THEN group_users.group_with_users(2)::text END) AS unchanged
+  WHEN 'group_with_users' THEN group_users.group_with_users(2)::text
+  WHEN 'counts' THEN group_users.count_user_groups(2) || '/' || group_users.count_group_members(2)
+  WHEN 'all_any' THEN group_users.is_member_of_all(2, '{1,2}') || '/' || group_users.is_member_of_any(2, '{1,9}')
+  WHEN 'users_with_groups' THEN (SELECT json_agg(d)::text FROM group_users.users_with_groups('{2,1}') d) END) AS unchanged
   FROM public.expected_answers ORDER BY f;
 -- writes go to the extension's table, and now() is pg_catalog's
 SELECT group_users.add_membership(2, 1);
 SELECT group_users.add_membership(2, 1, 'admin');
 SELECT group_users.remove_membership(1, 1);
+SELECT group_users.add_memberships(1, '{1,3}', 'admin');
+SELECT * FROM group_users.set_user_groups(1, '{3}');
+SELECT group_users.remove_memberships(1, '{3}');
+SELECT * FROM group_users.set_group_members(3, '{1,2}', 'admin');
+SELECT group_users.remove_group_members(3, '{1}');
+SELECT group_users.create_group('made under a hostile path', '{1}') > 0 AS created;
 SET search_path = pg_temp, public, pg_catalog;
 SELECT id, name, role FROM group_users.user_groups(2);
 SELECT group_users.is_member(2, 1), group_users.is_member(1, 1);
 RESET search_path;
 SELECT user_id, group_id, role FROM group_users.group_users ORDER BY 1, 2;
+SELECT count(*) AS made_here FROM group_users.groups WHERE name = 'made under a hostile path';
 -- the role update of (2, 1) used pg_catalog.now(), not public.now() (1999)
 SELECT updated_at > '2020-01-01' AS real_now
   FROM group_users.group_users WHERE (user_id, group_id) = (2, 1);
@@ -160,6 +196,7 @@ DROP TABLE public.expected_answers, public.users, public.groups, public.group_us
 DROP OPERATOR public.= (bigint, bigint);
 DROP OPERATOR public.>= (bigint, bigint);
 DROP OPERATOR public.<> (text, text);
-DROP FUNCTION public.always(bigint, bigint), public.always(text, text), public.now();
+DROP FUNCTION public.always(bigint, bigint), public.always(text, text), public.now(),
+  public.unnest(bigint[]);
 DROP OWNED BY regress_gu_outsider, regress_gu_nobody, regress_gu_reader, regress_gu_writer;
 DROP ROLE regress_gu_outsider, regress_gu_nobody, regress_gu_reader, regress_gu_writer;

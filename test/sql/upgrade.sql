@@ -1,0 +1,59 @@
+-- ALTER EXTENSION group_users UPDATE from 1.0 keeps every row and gives
+-- exactly the objects of a fresh 1.1 install.
+DROP EXTENSION IF EXISTS group_users CASCADE;
+CREATE EXTENSION group_users VERSION '1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'group_users';
+
+-- data made under 1.0
+INSERT INTO group_users.users (username, email) VALUES ('ozmic', 'a@b.c'), ('bob', NULL);
+INSERT INTO group_users.groups (name) VALUES ('Andela'), ('Post-it');
+SELECT group_users.add_membership(1, 1), group_users.add_membership(1, 2, 'admin'),
+       group_users.add_membership(2, 2);
+CREATE TEMP TABLE rows_before AS
+  SELECT 'users' AS t, row_to_json(u)::text AS r FROM group_users.users u
+  UNION ALL SELECT 'groups', row_to_json(g)::text FROM group_users.groups g
+  UNION ALL SELECT 'group_users', row_to_json(m)::text FROM group_users.group_users m
+  UNION ALL SELECT 'json', group_users.user_with_groups(1)::text;
+
+-- what defines an extension's objects: members, function definitions,
+-- comments, config-dump registrations
+CREATE TEMP VIEW extension_objects AS
+  SELECT pg_describe_object(d.classid, d.objid, d.objsubid) AS object,
+         CASE WHEN d.classid = 'pg_proc'::regclass
+              THEN pg_get_functiondef(d.objid) END AS definition,
+         obj_description(d.objid, (SELECT relname FROM pg_class WHERE oid = d.classid)) AS comment
+    FROM pg_depend d
+   WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+     AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'group_users')
+  UNION ALL
+  SELECT 'config ' || cfg::regclass::text, NULL, NULL
+    FROM pg_extension e, unnest(e.extconfig) cfg WHERE e.extname = 'group_users';
+
+ALTER EXTENSION group_users UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'group_users';
+
+-- every row unchanged
+CREATE TEMP TABLE rows_after AS
+  SELECT 'users' AS t, row_to_json(u)::text AS r FROM group_users.users u
+  UNION ALL SELECT 'groups', row_to_json(g)::text FROM group_users.groups g
+  UNION ALL SELECT 'group_users', row_to_json(m)::text FROM group_users.group_users m
+  UNION ALL SELECT 'json', group_users.user_with_groups(1)::text;
+SELECT (SELECT count(*) FROM rows_before) AS rows,
+       (SELECT count(*) FROM (SELECT * FROM rows_before EXCEPT SELECT * FROM rows_after) a) AS lost,
+       (SELECT count(*) FROM (SELECT * FROM rows_after EXCEPT SELECT * FROM rows_before) b) AS new;
+-- and the 1.1 functions work on them
+SELECT group_users.count_user_groups(1), * FROM group_users.set_user_groups(2, '{1,2}');
+
+CREATE TEMP TABLE upgraded AS SELECT * FROM extension_objects;
+DROP EXTENSION group_users;
+CREATE EXTENSION group_users;
+SELECT extversion FROM pg_extension WHERE extname = 'group_users';
+CREATE TEMP TABLE fresh AS SELECT * FROM extension_objects;
+
+-- the two are the same, object for object
+SELECT 'only after update' AS side, object FROM (SELECT * FROM upgraded EXCEPT SELECT * FROM fresh) a
+UNION ALL
+SELECT 'only in fresh 1.1', object FROM (SELECT * FROM fresh EXCEPT SELECT * FROM upgraded) b;
+SELECT count(*) AS objects, count(definition) AS functions, count(comment) AS commented FROM fresh;
+-- every function has a comment
+SELECT object FROM fresh WHERE object LIKE 'function %' AND comment IS NULL;
