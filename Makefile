@@ -24,7 +24,7 @@ DATA_built = sql/group_users--$(EXTVERSION).sql
 REGRESS = schema reads writes json bulk security upgrade
 REGRESS_OPTS = --inputdir=test
 # pg_isolation_regress: specs in test/specs, expected output in expected/
-ISOLATION = add_membership_race
+ISOLATION = add_membership_race set_race
 ISOLATION_OPTS = --inputdir=test --outputdir=.
 # TAP (PostgreSQL::Test::Cluster); needs libipc-run-perl and a non-root user
 TAP_TESTS = 1
