@@ -52,7 +52,7 @@ RETURNS TABLE (added integer, removed integer)
 AS 'MODULE_PATHNAME', 'gu_set_user_groups'
 LANGUAGE C VOLATILE ROWS 1;
 COMMENT ON FUNCTION group_users.set_user_groups(bigint, bigint[], text) IS
-'make the groups of user uid exactly gids (Sequelize setGroups), all with role; atomic, and concurrent calls for one user run one after the other';
+'make the groups of user uid exactly gids (Sequelize setGroups): new memberships get role, kept ones keep theirs; atomic, and concurrent calls for one user run one after the other';
 
 CREATE FUNCTION group_users.add_group_members(gid bigint, uids bigint[], role text DEFAULT 'member')
 RETURNS integer
@@ -73,7 +73,7 @@ RETURNS TABLE (added integer, removed integer)
 AS 'MODULE_PATHNAME', 'gu_set_group_members'
 LANGUAGE C VOLATILE ROWS 1;
 COMMENT ON FUNCTION group_users.set_group_members(bigint, bigint[], text) IS
-'make the members of group gid exactly uids (Sequelize setUsers), all with role; atomic, and concurrent calls for one group run one after the other';
+'make the members of group gid exactly uids (Sequelize setUsers): new memberships get role, kept ones keep theirs; atomic, and concurrent calls for one group run one after the other';
 
 CREATE FUNCTION group_users.create_group(name text, member_uids bigint[] DEFAULT '{}', role text DEFAULT 'member')
 RETURNS bigint

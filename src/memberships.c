@@ -172,19 +172,20 @@ check_others_exist(FunctionCallInfo fcinfo, Side *side, SideArgs *args,
 }
 
 /*
- * Insert the listed memberships that are missing and give the role to the
- * listed ones that have another; returns how many were inserted.  The
- * caller has run check_others_exist().
+ * Insert the listed memberships that are missing (with the role); with
+ * update_roles, also give the role to the listed ones that have another.
+ * Returns how many were inserted.  The caller has run check_others_exist().
  */
 static uint64
-add_listed(FunctionCallInfo fcinfo, Side *side, SideArgs *args)
+add_listed(FunctionCallInfo fcinfo, Side *side, SideArgs *args,
+		   bool update_roles)
 {
 	uint64		added;
 
 	added = gu_execute_write(&side->insert, fcinfo, args->values,
 							 side->self_is_user ? &args->self : NULL,
 							 side->self_is_user ? NULL : &args->self);
-	if (added < (uint64) args->nothers)
+	if (update_roles && added < (uint64) args->nothers)
 		gu_execute(&side->update_role, fcinfo, args->values, NULL, false, 0,
 				   NULL);
 	return added;
@@ -201,7 +202,7 @@ add_members(FunctionCallInfo fcinfo, Side *side)
 	{
 		gu_spi_connect();
 		check_others_exist(fcinfo, side, &args, side->others_name);
-		added = add_listed(fcinfo, side, &args);
+		added = add_listed(fcinfo, side, &args, true);
 		gu_spi_finish();
 	}
 	PG_RETURN_INT32((int32) added);
@@ -225,8 +226,10 @@ remove_members(FunctionCallInfo fcinfo, Side *side)
 }
 
 /*
- * Replace the set: delete the unlisted, add the listed.  Returns one row
- * (added, removed).
+ * Replace the set: delete the unlisted, add the missing listed ones with
+ * the role.  Kept memberships keep their role, as with Sequelize's
+ * setGroups(ids): a set changes who is a member, not what they are (use
+ * add_memberships for that).  Returns one row (added, removed).
  */
 static Datum
 set_members(FunctionCallInfo fcinfo, Side *side)
@@ -257,7 +260,7 @@ set_members(FunctionCallInfo fcinfo, Side *side)
 	removed = gu_execute(&side->delete_unlisted, fcinfo, args.values, NULL,
 						 false, 0, NULL);
 	if (args.nothers > 0)
-		added = add_listed(fcinfo, side, &args);
+		added = add_listed(fcinfo, side, &args, false);
 	gu_spi_finish();
 
 	row[0] = Int32GetDatum((int32) added);

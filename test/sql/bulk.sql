@@ -66,12 +66,16 @@ SELECT group_users.remove_memberships(1, '{4,9,3}');
 SELECT group_users.remove_memberships(1, '{}');
 SELECT * FROM memberships();
 
--- set_user_groups: exactly the listed set; kept ones get the role
+-- set_user_groups: exactly the listed set; new ones get the role, kept
+-- ones keep theirs (2 stays admin)
 SELECT * FROM group_users.set_user_groups(1, '{2,5,6,5}');
 SELECT * FROM memberships();
-SELECT * FROM group_users.set_user_groups(1, '{2,5,6}', 'admin');
+SELECT * FROM group_users.set_user_groups(1, '{2,3,6}', 'owner');
 SELECT * FROM memberships();
-SELECT * FROM group_users.set_user_groups(1, '{2,5,6}', 'admin');
+SELECT * FROM group_users.set_user_groups(1, '{2,3,6}', 'owner');
+-- roles are add_memberships' business
+SELECT group_users.add_memberships(1, '{2,3,6}', 'owner');
+SELECT * FROM memberships();
 -- a missing group: nothing changes
 SELECT * FROM group_users.set_user_groups(1, '{2,50}');
 SELECT * FROM memberships();
