@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of group_users on throwaway PostgreSQL 15 clusters:
 #   pg_regress (test/sql) and pg_isolation_regress (test/specs) on a cluster
-#   made by pg_virtualenv, then the TAP tests (test/t), which start their own.
+#   made by pg_virtualenv, then the TAP tests (test/t), which start their own,
+#   then the Node tests of examples/express-sequelize (real Sequelize and
+#   Express against the extension; scripts/node-test.sh).
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +34,11 @@ else
 fi
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
-# One closing line over all suites: pg_regress tests plus TAP subtests
+echo "== Node (Sequelize, Express)"
+bash scripts/node-test.sh 2>&1 | tee "$work/node.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+# One closing line over all suites: pg_regress tests, TAP subtests, Node tests
 sql_ok=$(grep -cE '\.\.\. ok' "$work/sql.log")
 sql_failed=$(grep -cE '\.\.\. FAILED' "$work/sql.log")
 tap_total=$(sed -nE 's/^Files=[0-9]+, Tests=([0-9]+),.*/\1/p' "$work/tap.log")
@@ -40,8 +46,11 @@ tap_failed=$(awk '/Failed [0-9]+\/[0-9]+ subtests/ { split($2, n, "/"); s += n[1
 tap_total=${tap_total:-0}
 tap_failed=${tap_failed:-0}
 if [ "$tap_total" -eq 0 ]; then tap_failed=$((tap_failed + 1)); status=1; fi
-passed=$((sql_ok + tap_total - tap_failed))
-failed=$((sql_failed + tap_failed))
+node_pass=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$work/node.log" | tail -1)
+node_fail=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$work/node.log" | tail -1)
+if [ -z "$node_pass" ]; then node_pass=0; node_fail=$((${node_fail:-0} + 1)); status=1; fi
+passed=$((sql_ok + tap_total - tap_failed + node_pass))
+failed=$((sql_failed + tap_failed + ${node_fail:-0}))
 [ "$failed" -eq 0 ] || status=1
 echo "$passed passed, $failed failed"
 exit $status
