@@ -72,6 +72,47 @@ SELECT group_users.remove_membership(1, 3) AS removed,
 DELETE FROM group_users.groups WHERE name = 'Post-it devs';
 SELECT * FROM group_users.user_groups(3);
 
+\echo '== 1.1: every belongsToMany mixin as one call'
+\echo '== count_user_groups / count_group_members (countGroups, countUsers)'
+SELECT group_users.count_user_groups(1) AS ozmic_groups,
+       group_users.count_group_members(1) AS andela_members;
+
+\echo '== is_member_of_all / is_member_of_any (hasGroups, "any of")'
+SELECT group_users.is_member_of_all(2, '{1,3}') AS chioma_in_all,
+       group_users.is_member_of_any(2, '{1,3}') AS chioma_in_any;
+
+\echo '== add_memberships(uid, gids, role) (addGroups): returns how many were created'
+SELECT group_users.add_memberships(4, '{3,1,3}') AS zoe_joins;
+\echo '== all or nothing: one missing group, nothing added'
+\set ON_ERROR_STOP off
+SELECT group_users.add_memberships(4, '{4,77}');
+\set ON_ERROR_STOP on
+SELECT * FROM group_users.user_groups(4);
+
+\echo '== set_user_groups(uid, gids) (setGroups): exactly these groups, atomically'
+SELECT * FROM group_users.set_user_groups(1, '{3,4}');
+SELECT * FROM group_users.user_groups(1);
+
+\echo '== remove_memberships(uid, gids) (removeGroups)'
+SELECT group_users.remove_memberships(4, '{3,99}') AS removed;
+
+\echo '== the group side: add_group_members, set_group_members, remove_group_members'
+SELECT group_users.add_group_members(4, '{2,3}', 'member') AS added;
+SELECT * FROM group_users.set_group_members(4, '{1,2}');
+SELECT group_users.remove_group_members(4, '{1}') AS removed;
+SELECT * FROM group_users.group_members(4);
+
+\echo '== create_group(name, member_uids, role) (createGroup)'
+SELECT group_users.create_group('Lagos JS meetup', '{1,2}', 'organiser') AS new_group;
+SELECT * FROM group_users.group_members(5);
+
+\echo '== users_with_groups(uids): a page of users, each with its groups, in the order given'
+\pset format unaligned
+\pset tuples_only on
+SELECT group_users.users_with_groups('{4,1,999}', false);
+\pset format aligned
+\pset tuples_only off
+
 \echo '== errors have their own SQLSTATE'
 \set ON_ERROR_STOP off
 \set VERBOSITY verbose
