@@ -91,15 +91,21 @@ static GuStatement group_stmt = {
 	.argtypes = {INT8OID}
 };
 
-/* The other side is behind OFFSET 0 to keep its primary-key probes */
+/*
+ * Groups with their memberships, for one user or many; the groups side is
+ * behind OFFSET 0 to keep its primary-key probes.
+ */
+#define GROUPS_WITH_MEMBERSHIPS \
+	"SELECT g.id, g.name, g.created_at, g.updated_at, " MEMBERSHIP_COLUMNS \
+	"  FROM @extschema@.group_users m" \
+	"  CROSS JOIN LATERAL" \
+	"    (SELECT g.id, g.name, g.created_at, g.updated_at" \
+	"       FROM @extschema@.groups g" \
+	"      WHERE g.id OPERATOR(pg_catalog.=) m.group_id OFFSET 0) g"
+
 static GuStatement groups_of_user_stmt = {
 	.sql =
-	"SELECT g.id, g.name, g.created_at, g.updated_at, " MEMBERSHIP_COLUMNS
-	"  FROM @extschema@.group_users m"
-	"  CROSS JOIN LATERAL"
-	"    (SELECT g.id, g.name, g.created_at, g.updated_at"
-	"       FROM @extschema@.groups g"
-	"      WHERE g.id OPERATOR(pg_catalog.=) m.group_id OFFSET 0) g"
+	GROUPS_WITH_MEMBERSHIPS
 	" WHERE m.user_id OPERATOR(pg_catalog.=) $1"
 	" ORDER BY m.group_id",
 	.nargs = 1,
@@ -137,12 +143,7 @@ static GuStatement users_listed_stmt = {
 
 static GuStatement groups_of_users_stmt = {
 	.sql =
-	"SELECT g.id, g.name, g.created_at, g.updated_at, " MEMBERSHIP_COLUMNS
-	"  FROM @extschema@.group_users m"
-	"  CROSS JOIN LATERAL"
-	"    (SELECT g.id, g.name, g.created_at, g.updated_at"
-	"       FROM @extschema@.groups g"
-	"      WHERE g.id OPERATOR(pg_catalog.=) m.group_id OFFSET 0) g"
+	GROUPS_WITH_MEMBERSHIPS
 	" WHERE m.user_id OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($1))"
 	" ORDER BY m.user_id, m.group_id",
 	.nargs = 1,
