@@ -243,7 +243,7 @@ set_members(FunctionCallInfo fcinfo, Side *side)
 	bool		nulls[2] = {false, false};
 
 	side_args(fcinfo, side, true, &args);
-	GU_INIT_MATERIALIZED_SRF(fcinfo, 0);
+	GU_INIT_MATERIALIZED_SRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 
 	/*
 	 * Held to the end of the transaction; both halves of the id go in the

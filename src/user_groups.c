@@ -97,7 +97,7 @@ list_page(FunctionCallInfo fcinfo, GuStatement *stmt)
 	bool		nulls[3] = {false, false, false};
 	DestReceiver *dest;
 
-	GU_INIT_MATERIALIZED_SRF(fcinfo, 0);
+	GU_INIT_MATERIALIZED_SRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	values[0] = PG_GETARG_DATUM(0);

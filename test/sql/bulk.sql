@@ -79,8 +79,8 @@ SELECT * FROM memberships();
 -- a missing group: nothing changes
 SELECT * FROM group_users.set_user_groups(1, '{2,50}');
 SELECT * FROM memberships();
--- '{}' clears
-SELECT * FROM group_users.set_user_groups(1, '{}');
+-- in the select list, the row as a record; '{}' clears
+SELECT group_users.set_user_groups(1, '{}');
 SELECT count(*) FROM group_users.group_users WHERE user_id = 1;
 
 -- the group side

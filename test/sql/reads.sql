@@ -75,6 +75,11 @@ SELECT u.username, g.name
 SELECT g.name, (SELECT count(*) FROM group_users.group_members(g.id)) AS members
   FROM group_users.groups g ORDER BY g.id;
 
+-- in the select list, WITH ORDINALITY and ROWS FROM too
+SELECT (group_users.user_groups(1)).name;
+SELECT id, ordinality FROM group_users.user_groups(1) WITH ORDINALITY;
+SELECT * FROM ROWS FROM (group_users.user_groups(1, NULL, 2), group_users.group_members(30, NULL, 1)) AS r(gid, gname, grole, gjoined, uid, uname, uemail, urole, ujoined);
+
 -- TimeZone changes the display of joined_at, not the instant
 SET TimeZone = 'Asia/Kolkata';
 SELECT id, joined_at FROM group_users.user_groups(1);
