@@ -51,9 +51,19 @@ extern uint64 gu_execute(GuStatement *stmt, FunctionCallInfo fcinfo,
 						 bool read_only, uint64 tcount, DestReceiver *dest);
 extern bool gu_execute_int8(GuStatement *stmt, FunctionCallInfo fcinfo,
 							Datum *values, bool read_only, int64 *result);
+extern int64 *gu_execute_int8_list(GuStatement *stmt, FunctionCallInfo fcinfo,
+								   Datum *values, bool read_only, int *count);
 extern uint64 gu_execute_write(GuStatement *stmt, FunctionCallInfo fcinfo,
 							   Datum *values, const int64 *uid,
 							   const int64 *gid);
+
+/* ----------------
+ * membership.c: one row, for the row-by-row bulk writes (SPI connected)
+ * ----------------
+ */
+extern bool gu_add_one(FunctionCallInfo fcinfo, int64 uid, int64 gid,
+					   Datum role, bool update_role);
+extern bool gu_remove_one(FunctionCallInfo fcinfo, int64 uid, int64 gid);
 
 /* ----------------
  * args.c

@@ -83,13 +83,45 @@ static GuStatement any_listed_stmt = {
 	.argtypes = {INT8OID, INT8ARRAYOID}
 };
 
+/*
+ * Add one membership, or give it role if it exists with another; true if
+ * it was created.  Both statements touch that one row only.  The caller is
+ * connected to SPI; add_membership and the row-by-row bulk writes of
+ * memberships.c share this.
+ */
+bool
+gu_add_one(FunctionCallInfo fcinfo, int64 uid, int64 gid, Datum role,
+		   bool update_role)
+{
+	Datum		values[3];
+	bool		created;
+
+	values[0] = Int64GetDatum(uid);
+	values[1] = Int64GetDatum(gid);
+	values[2] = role;
+	created = gu_execute_write(&insert_stmt, fcinfo, values, &uid, &gid) > 0;
+	if (!created && update_role)
+		gu_execute(&update_role_stmt, fcinfo, values, NULL, false, 0, NULL);
+	return created;
+}
+
+/* Remove one membership; true if it was there.  The caller is connected. */
+bool
+gu_remove_one(FunctionCallInfo fcinfo, int64 uid, int64 gid)
+{
+	Datum		values[2];
+
+	values[0] = Int64GetDatum(uid);
+	values[1] = Int64GetDatum(gid);
+	return gu_execute(&delete_stmt, fcinfo, values, NULL, false, 0, NULL) > 0;
+}
+
 Datum
 gu_add_membership(PG_FUNCTION_ARGS)
 {
 	int64		uid;
 	int64		gid;
 	text	   *role;
-	Datum		values[3];
 	bool		created;
 
 	gu_check_writable(fcinfo);
@@ -97,14 +129,8 @@ gu_add_membership(PG_FUNCTION_ARGS)
 	gid = gu_arg_id(fcinfo, 1, "gid");
 	role = gu_arg_role(fcinfo, 2);
 
-	values[0] = Int64GetDatum(uid);
-	values[1] = Int64GetDatum(gid);
-	values[2] = PointerGetDatum(role);
-
 	gu_spi_connect();
-	created = gu_execute_write(&insert_stmt, fcinfo, values, &uid, &gid) > 0;
-	if (!created)
-		gu_execute(&update_role_stmt, fcinfo, values, NULL, false, 0, NULL);
+	created = gu_add_one(fcinfo, uid, gid, PointerGetDatum(role), true);
 	gu_spi_finish();
 
 	PG_RETURN_BOOL(created);
@@ -113,18 +139,19 @@ gu_add_membership(PG_FUNCTION_ARGS)
 Datum
 gu_remove_membership(PG_FUNCTION_ARGS)
 {
-	Datum		values[2];
-	uint64		removed;
+	int64		uid;
+	int64		gid;
+	bool		removed;
 
 	gu_check_writable(fcinfo);
-	values[0] = Int64GetDatum(gu_arg_id(fcinfo, 0, "uid"));
-	values[1] = Int64GetDatum(gu_arg_id(fcinfo, 1, "gid"));
+	uid = gu_arg_id(fcinfo, 0, "uid");
+	gid = gu_arg_id(fcinfo, 1, "gid");
 
 	gu_spi_connect();
-	removed = gu_execute(&delete_stmt, fcinfo, values, NULL, false, 0, NULL);
+	removed = gu_remove_one(fcinfo, uid, gid);
 	gu_spi_finish();
 
-	PG_RETURN_BOOL(removed > 0);
+	PG_RETURN_BOOL(removed);
 }
 
 /* STRICT in SQL: both ids are there */

@@ -16,11 +16,23 @@
  * is written, so the error can name the smallest of them; a row hidden
  * from the caller by row-level security counts as missing there.
  *
- * A set_* call first takes a transaction-scoped lock on its user or group
- * (an advisory lock tag of our own, see set_members), so two sets of the
- * same user's groups run one after the other: the later one reads what the
- * earlier one wrote, and the result is exactly the later caller's set,
- * never a mix of the two.
+ * Each of these first takes a transaction-scoped lock on its user or group
+ * (an advisory lock tag of our own, see lock_self), so the bulk writes of
+ * one user's groups run one after the other.  Two sets then never mix: the
+ * later one reads what the earlier one wrote, and the result is exactly the
+ * later caller's set.
+ *
+ * No two writes can deadlock.  Bulk writes of one user (or one group) run
+ * one at a time; of different users they touch different rows.  A
+ * single-row write holds one row, so it waits for nothing while holding.
+ * What is left is a cycle through bulk writes of users and of groups in
+ * turn: a group's write holding one membership and waiting for another,
+ * whose user's write waits for a membership held by another group's write,
+ * and so on.  The user-side writes are set-based (a DELETE, an INSERT and
+ * an UPDATE, each in key order but not all together), so the group-side
+ * writes go row by row in increasing user id.  Around any such cycle the
+ * user id would then stay equal across each user's write and grow across
+ * each group's write, and could not come back to where it started.
  *
  *-------------------------------------------------------------------------
  */
@@ -30,6 +42,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
+#include "utils/array.h"
 #include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(gu_add_memberships);
@@ -41,16 +54,17 @@ PG_FUNCTION_INFO_V1(gu_set_group_members);
 PG_FUNCTION_INFO_V1(gu_create_group);
 
 /*
- * locktag_field4 of the advisory locks taken by set_user_groups and
- * set_group_members (pg_locks.objsubid); pg_advisory_lock() uses 1 and 2,
- * so these never collide with an application's advisory locks.
+ * locktag_field4 of the advisory locks taken by the bulk writes of a user's
+ * groups and of a group's members (pg_locks.objsubid); pg_advisory_lock()
+ * uses 1 and 2, so these never collide with an application's advisory
+ * locks.
  */
 #define GU_LOCK_USER_SET	0x4755
 #define GU_LOCK_GROUP_SET	0x4756
 
 /*
- * Statements of one side.  $1 is the scalar id (self_col), $2 the sorted
- * distinct ids of the other side (other_col), $3 the role.
+ * Statements of the user side: $1 is the user id, $2 the sorted distinct
+ * group ids, $3 the role.
  *
  * The array is matched with a sublink, "= ANY (SELECT unnest($2))", never
  * "= ANY ($2)": an array parameter is not hashed, so as a filter (a plan
@@ -58,67 +72,75 @@ PG_FUNCTION_INFO_V1(gu_create_group);
  * quadratic for 100k ids.  The sublink becomes a semi-join, or under NOT
  * a hashed subplan: linear whatever the plan.
  */
+#define LISTED(col) \
+	" " col " OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2))"
+
+/* Both sides: the smallest listed id ($1) not in other_table */
 #define MISSING_SQL(other_table) \
 	"SELECT i.id FROM pg_catalog.unnest($1) AS i(id)" \
 	" WHERE NOT EXISTS (SELECT FROM @extschema@." other_table " o" \
 	"                    WHERE o.id OPERATOR(pg_catalog.=) i.id)" \
 	" ORDER BY i.id LIMIT 1"
-#define INSERT_SQL(self_col, other_col) \
-	"INSERT INTO @extschema@.group_users (" self_col ", " other_col ", role)" \
-	" SELECT $1, i.id, $3 FROM pg_catalog.unnest($2) AS i(id)" \
-	" ON CONFLICT (user_id, group_id) DO NOTHING"
-#define UPDATE_ROLE_SQL(self_col, other_col) \
-	"UPDATE @extschema@.group_users" \
-	"   SET role = $3, updated_at = pg_catalog.now()" \
-	" WHERE " self_col " OPERATOR(pg_catalog.=) $1" \
-	"   AND " other_col " OPERATOR(pg_catalog.=) ANY" \
-	"            (SELECT pg_catalog.unnest($2))" \
-	"   AND role OPERATOR(pg_catalog.<>) $3"
-#define DELETE_LISTED_SQL(self_col, other_col) \
-	"DELETE FROM @extschema@.group_users" \
-	" WHERE " self_col " OPERATOR(pg_catalog.=) $1" \
-	"   AND " other_col " OPERATOR(pg_catalog.=) ANY" \
-	"            (SELECT pg_catalog.unnest($2))"
-#define DELETE_UNLISTED_SQL(self_col, other_col) \
-	"DELETE FROM @extschema@.group_users" \
-	" WHERE " self_col " OPERATOR(pg_catalog.=) $1" \
-	"   AND NOT (" other_col " OPERATOR(pg_catalog.=) ANY" \
-	"            (SELECT pg_catalog.unnest($2)))"
 
-#define SIDE_STATEMENT(sql_, nargs_, ...) \
+#define STATEMENT(sql_, nargs_, ...) \
 	{ .sql = (sql_), .nargs = (nargs_), .argtypes = {__VA_ARGS__} }
-#define ROLE_ARGS INT8OID, INT8ARRAYOID, TEXTOID
-#define IDS_ARGS INT8OID, INT8ARRAYOID
 
 typedef struct Side
 {
 	bool		self_is_user;	/* $1 is a user id (else a group id) */
+	bool		row_by_row;		/* in key order one row at a time (above) */
 	const char *self_name;		/* argument names, for errors */
 	const char *others_name;
 	uint16		lock_kind;
 	GuStatement missing;
+	/* set-based side */
 	GuStatement insert;
 	GuStatement update_role;
 	GuStatement delete_listed;
 	GuStatement delete_unlisted;
+	/* row-by-row side: the other side's ids, in order */
+	GuStatement members;
 } Side;
 
 static Side user_side = {
-	true, "uid", "gids", GU_LOCK_USER_SET,
-	SIDE_STATEMENT(MISSING_SQL("groups"), 1, INT8ARRAYOID),
-	SIDE_STATEMENT(INSERT_SQL("user_id", "group_id"), 3, ROLE_ARGS),
-	SIDE_STATEMENT(UPDATE_ROLE_SQL("user_id", "group_id"), 3, ROLE_ARGS),
-	SIDE_STATEMENT(DELETE_LISTED_SQL("user_id", "group_id"), 2, IDS_ARGS),
-	SIDE_STATEMENT(DELETE_UNLISTED_SQL("user_id", "group_id"), 2, IDS_ARGS)
+	.self_is_user = true,
+	.row_by_row = false,
+	.self_name = "uid",
+	.others_name = "gids",
+	.lock_kind = GU_LOCK_USER_SET,
+	.missing = STATEMENT(MISSING_SQL("groups"), 1, INT8ARRAYOID),
+	.insert = STATEMENT(
+		"INSERT INTO @extschema@.group_users (user_id, group_id, role)"
+		" SELECT $1, i.id, $3 FROM pg_catalog.unnest($2) AS i(id)"
+		" ON CONFLICT (user_id, group_id) DO NOTHING",
+		3, INT8OID, INT8ARRAYOID, TEXTOID),
+	.update_role = STATEMENT(
+		"UPDATE @extschema@.group_users"
+		"   SET role = $3, updated_at = pg_catalog.now()"
+		" WHERE user_id OPERATOR(pg_catalog.=) $1 AND" LISTED("group_id")
+		"   AND role OPERATOR(pg_catalog.<>) $3",
+		3, INT8OID, INT8ARRAYOID, TEXTOID),
+	.delete_listed = STATEMENT(
+		"DELETE FROM @extschema@.group_users"
+		" WHERE user_id OPERATOR(pg_catalog.=) $1 AND" LISTED("group_id"),
+		2, INT8OID, INT8ARRAYOID),
+	.delete_unlisted = STATEMENT(
+		"DELETE FROM @extschema@.group_users"
+		" WHERE user_id OPERATOR(pg_catalog.=) $1 AND NOT (" LISTED("group_id") ")",
+		2, INT8OID, INT8ARRAYOID)
 };
 
 static Side group_side = {
-	false, "gid", "uids", GU_LOCK_GROUP_SET,
-	SIDE_STATEMENT(MISSING_SQL("users"), 1, INT8ARRAYOID),
-	SIDE_STATEMENT(INSERT_SQL("group_id", "user_id"), 3, ROLE_ARGS),
-	SIDE_STATEMENT(UPDATE_ROLE_SQL("group_id", "user_id"), 3, ROLE_ARGS),
-	SIDE_STATEMENT(DELETE_LISTED_SQL("group_id", "user_id"), 2, IDS_ARGS),
-	SIDE_STATEMENT(DELETE_UNLISTED_SQL("group_id", "user_id"), 2, IDS_ARGS)
+	.self_is_user = false,
+	.row_by_row = true,
+	.self_name = "gid",
+	.others_name = "uids",
+	.lock_kind = GU_LOCK_GROUP_SET,
+	.missing = STATEMENT(MISSING_SQL("users"), 1, INT8ARRAYOID),
+	.members = STATEMENT(
+		"SELECT user_id FROM @extschema@.group_users"
+		" WHERE group_id OPERATOR(pg_catalog.=) $1 ORDER BY user_id",
+		1, INT8OID)
 };
 
 static GuStatement insert_group_stmt = {
@@ -133,8 +155,28 @@ typedef struct SideArgs
 {
 	Datum		values[3];		/* as $1, $2, $3 of the side's statements */
 	int64		self;
+	const int64 *others;		/* values[1]'s ids: sorted, distinct */
 	int			nothers;
 } SideArgs;
+
+/* One membership of self and other, as (uid, gid) */
+#define SIDE_UID(side, args, other) ((side)->self_is_user ? (args)->self : (other))
+#define SIDE_GID(side, args, other) ((side)->self_is_user ? (other) : (args)->self)
+
+/*
+ * Lock the user or group the write is about, to the end of the
+ * transaction; both halves of the id go in the tag, so distinct ids never
+ * share a lock.  No privilege is needed.
+ */
+static void
+lock_self(const Side *side, int64 self)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) ((uint64) self >> 32),
+						 (uint32) self, side->lock_kind);
+	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+}
 
 static void
 side_args(FunctionCallInfo fcinfo, const Side *side, bool with_role,
@@ -145,6 +187,8 @@ side_args(FunctionCallInfo fcinfo, const Side *side, bool with_role,
 	args->values[0] = Int64GetDatum(args->self);
 	args->values[1] = gu_arg_ids(fcinfo, 1, side->others_name, false,
 								 &args->nothers);
+	args->others = (const int64 *)
+		ARR_DATA_PTR(DatumGetArrayTypeP(args->values[1]));
 	args->values[2] = with_role ?
 		PointerGetDatum(gu_arg_role(fcinfo, 2)) : (Datum) 0;
 }
@@ -180,8 +224,17 @@ static uint64
 add_listed(FunctionCallInfo fcinfo, Side *side, SideArgs *args,
 		   bool update_roles)
 {
-	uint64		added;
+	uint64		added = 0;
+	int			i;
 
+	if (side->row_by_row)
+	{
+		for (i = 0; i < args->nothers; i++)
+			added += gu_add_one(fcinfo, SIDE_UID(side, args, args->others[i]),
+								SIDE_GID(side, args, args->others[i]),
+								args->values[2], update_roles);
+		return added;
+	}
 	added = gu_execute_write(&side->insert, fcinfo, args->values,
 							 side->self_is_user ? &args->self : NULL,
 							 side->self_is_user ? NULL : &args->self);
@@ -200,6 +253,7 @@ add_members(FunctionCallInfo fcinfo, Side *side)
 	side_args(fcinfo, side, true, &args);
 	if (args.nothers > 0)
 	{
+		lock_self(side, args.self);
 		gu_spi_connect();
 		check_others_exist(fcinfo, side, &args, side->others_name);
 		added = add_listed(fcinfo, side, &args, true);
@@ -217,12 +271,61 @@ remove_members(FunctionCallInfo fcinfo, Side *side)
 	side_args(fcinfo, side, false, &args);
 	if (args.nothers > 0)
 	{
+		lock_self(side, args.self);
 		gu_spi_connect();
-		removed = gu_execute(&side->delete_listed, fcinfo, args.values, NULL,
-							 false, 0, NULL);
+		if (side->row_by_row)
+		{
+			int			i;
+
+			for (i = 0; i < args.nothers; i++)
+				removed += gu_remove_one(fcinfo,
+										 SIDE_UID(side, &args, args.others[i]),
+										 SIDE_GID(side, &args, args.others[i]));
+		}
+		else
+			removed = gu_execute(&side->delete_listed, fcinfo, args.values,
+								 NULL, false, 0, NULL);
 		gu_spi_finish();
 	}
 	PG_RETURN_INT32((int32) removed);
+}
+
+/*
+ * The set as a merge of the current members and the listed ones, both in
+ * key order: delete or insert one row at a time, in increasing key.
+ */
+static void
+set_row_by_row(FunctionCallInfo fcinfo, Side *side, SideArgs *args,
+			   uint64 *added, uint64 *removed)
+{
+	int			ncurrent;
+	int64	   *current = gu_execute_int8_list(&side->members, fcinfo,
+											   args->values, false, &ncurrent);
+	int			i = 0;
+	int			j = 0;
+
+	while (i < ncurrent || j < args->nothers)
+	{
+		if (j >= args->nothers ||
+			(i < ncurrent && current[i] < args->others[j]))
+		{
+			*removed += gu_remove_one(fcinfo, SIDE_UID(side, args, current[i]),
+									  SIDE_GID(side, args, current[i]));
+			i++;
+		}
+		else if (i >= ncurrent || args->others[j] < current[i])
+		{
+			*added += gu_add_one(fcinfo, SIDE_UID(side, args, args->others[j]),
+								 SIDE_GID(side, args, args->others[j]),
+								 args->values[2], false);
+			j++;
+		}
+		else
+		{
+			i++;				/* kept, with its role */
+			j++;
+		}
+	}
 }
 
 /*
@@ -236,31 +339,27 @@ set_members(FunctionCallInfo fcinfo, Side *side)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	SideArgs	args;
-	LOCKTAG		tag;
 	uint64		added = 0;
-	uint64		removed;
+	uint64		removed = 0;
 	Datum		row[2];
 	bool		nulls[2] = {false, false};
 
 	side_args(fcinfo, side, true, &args);
 	GU_INIT_MATERIALIZED_SRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-
-	/*
-	 * Held to the end of the transaction; both halves of the id go in the
-	 * tag, so distinct users never share a lock.
-	 */
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId,
-						 (uint32) ((uint64) args.self >> 32),
-						 (uint32) args.self, side->lock_kind);
-	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	lock_self(side, args.self);
 
 	gu_spi_connect();
 	if (args.nothers > 0)
 		check_others_exist(fcinfo, side, &args, side->others_name);
-	removed = gu_execute(&side->delete_unlisted, fcinfo, args.values, NULL,
-						 false, 0, NULL);
-	if (args.nothers > 0)
-		added = add_listed(fcinfo, side, &args, false);
+	if (side->row_by_row)
+		set_row_by_row(fcinfo, side, &args, &added, &removed);
+	else
+	{
+		removed = gu_execute(&side->delete_unlisted, fcinfo, args.values,
+							 NULL, false, 0, NULL);
+		if (args.nothers > 0)
+			added = add_listed(fcinfo, side, &args, false);
+	}
 	gu_spi_finish();
 
 	row[0] = Int32GetDatum((int32) added);
@@ -325,6 +424,8 @@ gu_create_group(PG_FUNCTION_ARGS)
 	name = PG_GETARG_DATUM(0);
 	args.values[1] = gu_arg_ids(fcinfo, 1, "member_uids", false,
 								&args.nothers);
+	args.others = (const int64 *)
+		ARR_DATA_PTR(DatumGetArrayTypeP(args.values[1]));
 	args.values[2] = PointerGetDatum(gu_arg_role(fcinfo, 2));
 
 	gu_spi_connect();
@@ -336,7 +437,7 @@ gu_create_group(PG_FUNCTION_ARGS)
 	{
 		args.self = gid;
 		args.values[0] = Int64GetDatum(gid);
-		gu_execute_write(&group_side.insert, fcinfo, args.values, NULL, &gid);
+		add_listed(fcinfo, &group_side, &args, false);
 	}
 	gu_spi_finish();
 

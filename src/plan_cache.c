@@ -244,6 +244,59 @@ gu_execute_int8(GuStatement *stmt, FunctionCallInfo fcinfo,
 	return true;
 }
 
+/* DestReceiver collecting column 1 of every row, an int8, into an array */
+typedef struct Int8ListReceiver
+{
+	DestReceiver pub;
+	MemoryContext cxt;			/* the array lives here, not in the executor's */
+	int64	   *values;
+	int			count;
+	int			size;
+} Int8ListReceiver;
+
+static bool
+int8_list_receive_slot(TupleTableSlot *slot, DestReceiver *self)
+{
+	Int8ListReceiver *r = (Int8ListReceiver *) self;
+	bool		isnull;
+	Datum		value = slot_getattr(slot, 1, &isnull);
+
+	if (isnull)
+		elog(ERROR, "statement returned a null id");
+	if (r->count == r->size)
+	{
+		r->size = Max(64, r->size * 2);
+		r->values = r->values == NULL ?
+			MemoryContextAlloc(r->cxt, sizeof(int64) * r->size) :
+			repalloc(r->values, sizeof(int64) * r->size);
+	}
+	r->values[r->count++] = DatumGetInt64(value);
+	return true;
+}
+
+/*
+ * Run a statement returning one bigint column; its values in order, their
+ * number in *count, in the caller's memory context (NULL when none).
+ */
+int64 *
+gu_execute_int8_list(GuStatement *stmt, FunctionCallInfo fcinfo,
+					 Datum *values, bool read_only, int *count)
+{
+	Int8ListReceiver r;
+
+	memset(&r, 0, sizeof(r));
+	r.pub.receiveSlot = int8_list_receive_slot;
+	r.pub.rStartup = int8_startup;
+	r.pub.rShutdown = int8_noop;
+	r.pub.rDestroy = int8_noop;
+	r.pub.mydest = DestNone;
+	r.cxt = CurrentMemoryContext;
+
+	gu_execute(stmt, fcinfo, values, NULL, read_only, 0, &r.pub);
+	*count = r.count;
+	return r.values;
+}
+
 typedef enum JoinTableFk
 {
 	FK_OTHER,					/* not one of ours */
