@@ -1,0 +1,291 @@
+'use strict';
+// Turns one benchmark run (the work directory of bench/run.sh) into the
+// Markdown report and the PNG chart of the ratios.
+//
+//   node report.js --bench DIR --work DIR --name NAME --md FILE --png FILE
+//
+// Inputs: DIR/cases.tsv, DIR/targets.tsv (the bench directory), and in the
+// work directory meta.tsv, runs.tsv (one line per pgbench run), verify.tsv,
+// node.json (optional).
+
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const argv = process.argv.slice(2);
+const opt = {};
+for (let i = 0; i < argv.length; i += 2) opt[argv[i].replace(/^--/, '')] = argv[i + 1];
+
+const readTsv = (file) => fs.readFileSync(file, 'utf8').split('\n')
+  .filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
+
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmtInt = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
+const fmtNum = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+const fmtRatio = (x) => (Number.isFinite(x) ? `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}×` : '—');
+
+// ---------------------------------------------------------------- inputs
+const cases = [];            // [{id, title, variants: [{kind, desc, script}]}]
+const caseById = {};
+for (const [id, title, kind, desc, script] of readTsv(path.join(opt.bench, 'cases.tsv'))) {
+  if (!caseById[id]) { caseById[id] = { id, title, variants: [] }; cases.push(caseById[id]); }
+  caseById[id].variants.push({ kind, desc, script });
+}
+const targets = {};          // case -> [{kind, min}]
+for (const [c, kind, min] of readTsv(path.join(opt.bench, 'targets.tsv'))) {
+  (targets[c] = targets[c] || []).push({ kind, min: Number(min), text: min });
+}
+const meta = {};
+const metaList = { setting: [], dataset: [] };
+for (const [k, ...v] of readTsv(path.join(opt.work, 'meta.tsv'))) {
+  if (k in metaList) metaList[k].push(v.join('\t')); else meta[k] = v.join('\t');
+}
+const runs = readTsv(path.join(opt.work, 'runs.tsv')).slice(1).map(([clients, c, kind, round, tps, lat, status]) => ({
+  clients: Number(clients), c, kind, round: Number(round), tps: Number(tps), lat: Number(lat), status,
+}));
+const verify = readTsv(path.join(opt.work, 'verify.tsv')).map(([c, kind, status, detail]) => ({ c, kind, status, detail }));
+const nodeFile = path.join(opt.work, 'node.json');
+const node = fs.existsSync(nodeFile) ? JSON.parse(fs.readFileSync(nodeFile, 'utf8')) : null;
+
+const clientCounts = [...new Set(runs.map((r) => r.clients))].sort((a, b) => b - a);
+const ranCases = cases.filter((c) => runs.some((r) => r.c === c.id));
+
+// medians per (clients, case, kind)
+const stats = {};
+for (const r of runs) {
+  const key = `${r.clients}|${r.c}|${r.kind}`;
+  (stats[key] = stats[key] || { tps: [], lat: [], errors: 0 });
+  if (r.status === 'ok') { stats[key].tps.push(r.tps); stats[key].lat.push(r.lat); } else stats[key].errors++;
+}
+const stat = (clients, c, kind) => {
+  const s = stats[`${clients}|${c}|${kind}`];
+  if (!s) return null;
+  return {
+    tps: median(s.tps), lat: median(s.lat), min: Math.min(...s.tps), max: Math.max(...s.tps),
+    n: s.tps.length, errors: s.errors,
+  };
+};
+
+const KINDS = [
+  ['select1', '× SELECT 1'],
+  ['raw', '× raw SQL ¹'],
+  ['plpgsql', '× PL/pgSQL'],
+  ['postgrest', '× PostgREST-style'],
+  ['sqlfn', '× SQL function'],
+  ['seq', '× Sequelize sequence'],
+];
+const KIND_SHORT = { raw: 'raw SQL', postgrest: 'PostgREST', seq: 'Sequelize seq', plpgsql: 'PL/pgSQL', sqlfn: 'SQL fn', select1: 'SELECT 1', findByPk: 'findByPk' };
+
+const verifyFails = (c) => verify.filter((v) => v.c === c && v.status !== 'PASS');
+
+// ---------------------------------------------------------------- tables
+const out = [];
+const p = (s = '') => out.push(s);
+const targetClients = clientCounts.includes(2) ? 2 : clientCounts[0];
+const summary = { met: 0, missed: [], total: 0 };
+const chart = [];            // {label, ratio, min, met}
+
+function resultTable(clients) {
+  const kindsHere = KINDS.filter(([k]) => ranCases.some((c) => stat(clients, c.id, k)));
+  const head = ['call', 'TPS', 'latency ms', ...kindsHere.map(([, h]) => h), 'target', 'met?'];
+  p(`| ${head.join(' | ')} |`);
+  p(`|${head.map((h, i) => (i === 0 || i >= head.length - 2 ? '---' : '---:')).join('|')}|`);
+  for (const c of ranCases) {
+    const f = stat(clients, c.id, 'fn');
+    if (!f) continue;
+    const ratios = {};
+    const cells = kindsHere.map(([k]) => {
+      const a = stat(clients, c.id, k);
+      if (!a) return '';
+      ratios[k] = f.tps / a.tps;
+      return fmtRatio(ratios[k]) + (a.errors ? ' ⚠' : '');
+    });
+    const ts = targets[c.id] || [];
+    const tcell = ts.map((t) => `≥ ${t.text}× ${KIND_SHORT[t.kind]}`).join(', ') || '—';
+    const mcell = ts.map((t) => {
+      const ok = ratios[t.kind] >= t.min;
+      if (clients === targetClients) {
+        summary.total++;
+        if (ok) summary.met++; else summary.missed.push(`${c.title} vs ${KIND_SHORT[t.kind]}: ${fmtRatio(ratios[t.kind])} (target ≥ ${t.text}×)`);
+        chart.push({ label: `${c.title} vs ${KIND_SHORT[t.kind]}`, ratio: ratios[t.kind], min: t.min, text: t.text, met: ok });
+      }
+      return ok ? 'yes' : '**NO**';
+    }).join(', ') || '—';
+    let title = c.title;
+    const vf = verifyFails(c.id);
+    if (vf.length) title += ` ⚠ **verify FAIL** (${vf.map((v) => KIND_SHORT[v.kind]).join(', ')})`;
+    if (f.errors) title += ' ⚠ pgbench errors';
+    p(`| ${title} | ${fmtInt(f.tps)} | ${fmtNum(f.lat)} | ${cells.join(' | ')} | ${tcell} | ${mcell} |`);
+  }
+}
+
+// ---------------------------------------------------------------- report
+p(`# group_users benchmark: ${opt.name}`);
+p();
+p(`Run ${meta.stamp} with \`${meta.command.trim()}\`${meta.quick === '1' ? ' (**quick smoke run**: small dataset, numbers not meaningful)' : ''}.`);
+p(`Each script ran ${meta.rounds} round(s) of ${meta.duration} s per client count, interleaved (see bench/README.md); every number below is the median over the rounds.`);
+p();
+p('## Machine');
+p();
+p(`* CPU: ${meta.cpu}, ${meta.nproc} cores (nproc), memory ${meta.memory}`);
+p(`* ${meta.os}`);
+p(`* ${meta.pg_version}`);
+p(`* ${meta.extension}, git ${meta.git}; node ${meta.node}`);
+p(`* Throwaway cluster (initdb, unix socket only). Settings: ${metaList.setting.map((s) => `\`${s}\``).join(', ')}.`);
+p('  `synchronous_commit` is the default (on): every commit waits for its WAL flush, so the write benchmarks include an fsync per transaction.');
+p();
+p('## Dataset');
+p();
+for (const d of metaList.dataset) p(`* ${d}`);
+p(`* Loaded with set-based INSERT … SELECT generate_series in ${meta.load_seconds} s, then VACUUM (ANALYZE) + CHECKPOINT in ${meta.vacuum_seconds} s; tables and indexes prewarmed (pg_prewarm).`);
+p('* Reads draw random read users / regular groups; writes use their own writer users (disjoint per client) and groups nobody is in, and undo their effect in the same script, so the dataset stays the same across rounds.');
+p();
+
+const nPass = verify.filter((v) => v.status === 'PASS').length;
+const nFail = verify.length - nPass;
+p('## Verification');
+p();
+p(`Before timing, each function and each of its anchors ran on 3 sample ids and their results were compared (rows as text, JSON as jsonb, writes by the memberships they leave): **${nPass} PASS, ${nFail} FAIL**.`);
+if (nFail) {
+  p();
+  p('| call | anchor | result |');
+  p('|---|---|---|');
+  for (const v of verify.filter((x) => x.status !== 'PASS')) {
+    const d = caseById[v.c].variants.find((x) => x.kind === v.kind);
+    p(`| ${caseById[v.c].title} | ${d ? d.desc : v.kind} | **FAIL**: ${v.detail.replace(/\|/g, '\\|')} |`);
+  }
+}
+if (node && node.verify) {
+  const bad = node.verify.filter((v) => !v.ok);
+  p();
+  p(`Node: the function's document ${bad.length ? `**differs** from findByPk's for users ${bad.map((v) => v.id).join(', ')}` : `equals findByPk's (groups sorted by id, compared as JSON text, so key order too) for users ${[...new Set(node.verify.map((v) => v.id))].join(', ')}`}.`);
+}
+p();
+
+for (const clients of clientCounts) {
+  p(`## Results, ${clients} client${clients > 1 ? 's' : ''} (pgbench -c ${clients} -j ${clients})`);
+  p();
+  if (clients !== targetClients) p(`Targets are set for ${targetClients} clients; shown here for comparison only.\n`);
+  resultTable(clients);
+  p();
+}
+p('Ratio = the function\'s TPS / the anchor\'s TPS (same run order, same random ids, medians): above 1 the function is faster. ');
+p('¹ raw SQL: the raw join for the lists (for the JSON functions, the join Sequelize\'s findByPk sends), `SELECT EXISTS` for is_member, ');
+p('the equivalent plain statement for the writes, the best single statement for users_with_groups. ');
+p('⚠ marks an anchor or function with pgbench errors in some round.');
+p();
+
+if (node) {
+  p(`## Node (one client, sequential awaits, ${node.rounds} round(s) × ${node.duration} s, interleaved)`);
+  p();
+  const m = node.median;
+  const base = m.findByPk.ops;
+  const floor = m.pg_select1.ops;
+  const desc = {
+    findByPk: "Sequelize `Users.findByPk(id, {include: [{model: Groups, as: 'groups'}]})`",
+    sequelize_query: "Sequelize `sequelize.query('SELECT group_users.user_with_groups($1) AS u', {bind, type: SELECT})`",
+    pg_function: "node-postgres `client.query('SELECT group_users.user_with_groups($1)', [id])`",
+    pg_select1: "node-postgres `client.query('SELECT 1')` (the floor)",
+  };
+  p('| call | ops/s | latency ms | × findByPk | × SELECT 1 | target | met? |');
+  p('|---|---:|---:|---:|---:|---|---|');
+  for (const n of Object.keys(desc)) {
+    if (!m[n]) continue;
+    const r = m[n].ops / base;
+    let tcell = '—';
+    let mcell = '—';
+    if (n === 'sequelize_query') {
+      const t = (targets['node:sequelize_query'] || [])[0];
+      if (t) {
+        tcell = `≥ ${t.text}× findByPk`;
+        const ok = r >= t.min;
+        mcell = ok ? 'yes' : '**NO**';
+        summary.total++;
+        if (ok) summary.met++; else summary.missed.push(`node: user_with_groups via Sequelize vs findByPk: ${fmtRatio(r)} (target ≥ ${t.min}×)`);
+        chart.push({ label: 'node: sequelize.query(user_with_groups) vs findByPk', ratio: r, min: t.min, met: ok });
+      }
+    }
+    p(`| ${desc[n]} | ${fmtInt(m[n].ops)} | ${fmtNum(m[n].latency_ms)} | ${fmtRatio(r)} | ${fmtRatio(m[n].ops / floor)} | ${tcell} | ${mcell} |`);
+  }
+  p();
+}
+
+p(`## Targets (${targetClients} clients, and node)`);
+p();
+p(`**${summary.met} of ${summary.total} met.**${summary.missed.length ? ' Missed:' : ''}`);
+for (const s of summary.missed) p(`* ${s}`);
+p();
+
+p('## Every script (medians; min–max TPS over the rounds)');
+p();
+for (const clients of clientCounts) {
+  p(`### ${clients} client${clients > 1 ? 's' : ''}`);
+  p();
+  p('| call | variant | script | TPS | min–max TPS | latency ms | rounds | errors |');
+  p('|---|---|---|---:|---:|---:|---:|---:|');
+  for (const c of ranCases) {
+    for (const v of c.variants) {
+      const s = stat(clients, c.id, v.kind);
+      if (!s) continue;
+      p(`| ${c.title} | ${v.desc} | ${v.script} | ${fmtInt(s.tps)} | ${fmtInt(s.min)}–${fmtInt(s.max)} | ${fmtNum(s.lat)} | ${s.n} | ${s.errors || ''} |`);
+    }
+  }
+  p();
+}
+if (node) {
+  p('### node, ops/s per round');
+  p();
+  for (const [n, xs] of Object.entries(node.ops)) p(`* ${n}: ${xs.map((x) => fmtInt(x)).join(', ')}`);
+  p();
+}
+p(`Raw per-run numbers: \`${opt.name}.runs.tsv\`; plans of the anchor statements: \`${opt.name}.plans.txt\`.`);
+fs.writeFileSync(opt.md, out.join('\n') + '\n');
+
+// ---------------------------------------------------------------- chart
+if (chart.length && opt.png) {
+  const dat = path.join(opt.work, 'chart.dat');
+  fs.writeFileSync(dat, chart.map((c, i) => {
+    const r = Number.isFinite(c.ratio) && c.ratio > 0 ? c.ratio : 0.01;
+    return [i, c.label, r.toFixed(4), c.min, c.met ? '0x2e9e48' : '0xd03c3c',
+      Math.min(1, r).toFixed(4), Math.max(1, r).toFixed(4), (Math.max(r, c.min, 1) * 1.04).toFixed(4),
+      `${fmtRatio(r)} (target ${c.text || c.min}×)`].join('\t');
+  }).join('\n') + '\n');
+  const ratios = chart.map((c) => (Number.isFinite(c.ratio) && c.ratio > 0 ? c.ratio : 0.01));
+  const lo = Math.min(0.5, ...ratios) / 1.25;
+  const hi = Math.max(4, ...ratios, ...chart.map((c) => c.min)) * 3;
+  const height = 150 + 34 * chart.length;
+  const gp = `
+set terminal pngcairo size 1300,${height} font "DejaVu Sans,11" noenhanced
+set output '${opt.png}'
+set datafile separator "\\t"
+set tmargin 5
+set label 901 "group_users benchmark ${opt.name}: function TPS / anchor TPS (medians; ${targetClients} clients, node: 1 client)" at screen 0.5, screen 1 - 18.0/${height} center font ",13"
+set label 902 "bar from 1.0 to the measured ratio (log scale; right of the dashed line = function faster). Green: target met, red: missed. Black tick: the target." at screen 0.5, screen 1 - 42.0/${height} center font ",10"
+set xlabel "ratio = function TPS / anchor TPS (log scale)"
+set logscale x
+set xrange [${lo.toFixed(3)}:${hi.toFixed(2)}]
+set xtics (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 50, 100) nomirror
+set yrange [${chart.length}-0.4:-0.6]
+set ytics nomirror font ",10"
+set grid xtics lc rgb "#e4e4e4"
+set border 3
+set lmargin 60
+set rmargin 4
+set key bottom right box opaque
+set style fill solid 0.85 noborder
+set arrow from 1, graph 0 to 1, graph 1 nohead dt 2 lw 1.5 lc rgb "#444444"
+plot '${dat}' using 3:1:6:7:($1-0.32):($1+0.32):5:ytic(2) with boxxyerror lc rgb variable notitle, \\
+     '' using 4:($1-0.42):(0):(0.84) with vectors nohead lw 4 lc rgb "black" title "target", \\
+     '' using 8:1:(strcol(9)) with labels left font ",10" notitle
+`;
+  const gpFile = path.join(opt.work, 'chart.gp');
+  fs.writeFileSync(gpFile, gp);
+  const r = spawnSync('gnuplot', [gpFile], { encoding: 'utf8' });
+  if (r.status !== 0) console.error(`gnuplot failed: ${r.stderr || r.error}`);
+}
+console.log(`report: ${opt.md}; targets met ${summary.met}/${summary.total}; verification ${nPass} PASS, ${nFail} FAIL`);

@@ -1,0 +1,483 @@
+#!/usr/bin/env bash
+# group_users benchmark: every function of the extension against its anchors
+# (SELECT 1, the raw SQL, the same SQL in PL/pgSQL or SQL functions, the
+# PostgREST-style statement, Sequelize's statement sequences), run
+# interleaved with pgbench on a throwaway cluster, plus a Node benchmark
+# (Sequelize findByPk vs the function).  See bench/README.md.
+#
+#   bash bench/run.sh [--scale N] [--quick] [--rounds N] [--duration S]
+#                     [--clients "1 2"] [--only REGEX] [--no-node]
+#
+# Writes bench/results/<date>-scale<N>.md, bench/results/latest.md and
+# bench/results/latest.png.  Not part of the tests (.ci/run never calls it).
+set -euo pipefail
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$BENCH")
+PGBIN=/usr/lib/postgresql/15/bin
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+
+usage() {
+	sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	cat <<'EOF'
+Options:
+  --scale N      multiply users and memberships by N (default 1: 100k users,
+                 1M memberships; 10: 1M users, 10M memberships)
+  --quick        smoke run: small dataset, 2 s runs, 1 round
+  --rounds N     rounds per script (default 5; quick 1)
+  --duration S   seconds per pgbench run (default 3; quick 2)
+  --clients L    client counts, space separated (default "1 2")
+  --only REGEX   only the cases whose id matches REGEX (see bench/cases.tsv)
+  --no-node      skip the Node benchmark
+EOF
+}
+
+orig_args="$*"
+scale=1 quick=0 rounds="" duration="" clients="1 2" only="" node_bench=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+		--scale) scale=${2:?}; shift 2 ;;
+		--scale=*) scale=${1#*=}; shift ;;
+		--quick) quick=1; shift ;;
+		--rounds) rounds=${2:?}; shift 2 ;;
+		--duration) duration=${2:?}; shift 2 ;;
+		--clients) clients=${2:?}; shift 2 ;;
+		--only) only=${2:?}; shift 2 ;;
+		--no-node) node_bench=0; shift ;;
+		-h|--help) usage; exit 0 ;;
+		*) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+	esac
+done
+[[ $scale =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --scale takes a positive integer" >&2; exit 2; }
+for c in $clients; do [[ $c =~ ^[1-9][0-9]?$ ]] || { echo "run.sh: bad client count $c" >&2; exit 2; }; done
+
+if [ "$quick" -eq 1 ]; then
+	: "${rounds:=1}" "${duration:=2}"
+	nusers=20000 nwriters=2000 ngroups=2000 nbench=200 nlists=200
+	node_duration=1
+else
+	: "${rounds:=5}" "${duration:=3}"
+	nusers=$((100000 * scale)) nwriters=10000 ngroups=10000 nbench=1000 nlists=1000
+	node_duration=3
+fi
+[[ $rounds =~ ^[1-9][0-9]*$ && $duration =~ ^[1-9][0-9]*$ ]] ||
+	{ echo "run.sh: --rounds and --duration take positive integers" >&2; exit 2; }
+
+# ---------------------------------------------------------------- helpers
+t0=$(date +%s)
+start_stamp=$(date -u +%Y-%m-%dT%H%M) start_human=$(date -u '+%Y-%m-%d %H:%M UTC')
+step() { printf '\n== %s  (+%ss)\n' "$*" "$(($(date +%s) - t0))"; }
+fmt_int() { printf "%'d" "$1"; }
+min() { [ "$1" -lt "$2" ] && echo "$1" || echo "$2"; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# ---------------------------------------------------------------- 1. packages, build
+step "packages and build"
+missing=()
+for p in postgresql-15 gnuplot-nox; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "run.sh: run as root to install ${missing[*]}" >&2; exit 1; }
+	echo "installing: ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+(cd "$REPO" && bash scripts/build.sh)
+echo "group_users built and installed"
+
+# ---------------------------------------------------------------- 2. cluster
+step "throwaway cluster"
+work=$(mktemp -d /var/tmp/gu-bench.XXXXXX)   # on disk (not tmpfs): commits really fsync
+pgdata=$work/data sock=$work/sock
+mkdir -p "$sock" "$work/logs"
+chown -R postgres:postgres "$work"
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [ -f "$pgdata/postmaster.pid" ]; then
+		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 ||
+			runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1 || true
+	fi
+	rm -rf "$work"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port=""
+for p in $(seq 54330 54429); do
+	if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+done
+[ -n "$port" ] || { echo "run.sh: no free port in 54330-54429" >&2; exit 1; }
+
+runuser -u postgres -- "$PGBIN/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 \
+	--locale=C.UTF-8 >"$work/logs/initdb.log"
+cat >>"$pgdata/postgresql.conf" <<EOF
+
+# --- group_users benchmark
+listen_addresses = ''                 # unix socket only
+port = $port
+unix_socket_directories = '$sock'
+max_connections = 50
+shared_buffers = 1GB
+work_mem = 16MB
+maintenance_work_mem = 512MB
+effective_cache_size = 8GB
+random_page_cost = 1.1                # all in memory: the planner's best plans for the raw SQL anchors
+max_wal_size = 8GB
+min_wal_size = 1GB
+checkpoint_timeout = 30min
+synchronous_commit = on               # the default, kept: commits wait for the WAL flush
+jit = off                             # JIT compile time would swamp the big-group statements
+EOF
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdata" -l "$work/logs/server.log" -w -t 60 start >/dev/null
+echo "cluster: $pgdata, socket $sock, port $port (no TCP)"
+
+export PGHOST=$sock PGPORT=$port PGUSER=postgres
+psql_db() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$1" "${@:2}"; }
+psql_db postgres -c "CREATE DATABASE bench"
+export PGDATABASE=bench
+PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1)
+
+# ---------------------------------------------------------------- 3. dataset
+step "dataset"
+gstep=$((ngroups / 10))
+gid_small=$((ngroups + 1)) gid_10k=$((ngroups + 2)) gid_100k=$((ngroups + 3))
+bg_lo=$((ngroups + 4)) bg_hi=$((ngroups + 3 + nbench))
+w_lo=$((nusers + 1)) w_hi=$((nusers + nwriters))
+size_small=$(min 100 "$nusers") size_10k=$(min 10000 "$nusers") size_100k=$(min 100000 "$nusers")
+step_small=$((nusers / size_small)) step_10k=$((nusers / size_10k)) step_100k=$((nusers / size_100k))
+nmembers=$(((nusers + nwriters) * 10))
+echo "users $(fmt_int "$nusers") (+ $(fmt_int "$nwriters") writer users for the write benchmarks)," \
+	"groups $(fmt_int "$ngroups") (+ 3 special, + $(fmt_int "$nbench") empty ones for writes)," \
+	"memberships $(fmt_int "$nmembers") + special groups of $size_small, $size_10k and $size_100k members"
+
+vars=(-v nusers="$nusers" -v ngroups="$ngroups" -v gstep="$gstep" -v nlists="$nlists"
+	-v gid_small="$gid_small" -v gid_10k="$gid_10k" -v gid_100k="$gid_100k"
+	-v bg_lo="$bg_lo" -v bg_hi="$bg_hi" -v w_lo="$w_lo" -v w_hi="$w_hi"
+	-v size_small="$size_small" -v size_10k="$size_10k" -v size_100k="$size_100k"
+	-v step_small="$step_small" -v step_10k="$step_10k" -v step_100k="$step_100k")
+"${PSQL[@]}" -c "CREATE EXTENSION group_users" -c "CREATE EXTENSION pg_prewarm"
+load_start=$(now_ms)
+"${PSQL[@]}" "${vars[@]}" -f "$BENCH/sql/load/groups.sql"
+
+# Loads rows in chunks with a progress display: load_chunks NAME TOTAL_IDS
+# IDS_PER_CHUNK ROWS_PER_ID FILE
+load_chunks() {
+	local name=$1 total=$2 per=$3 rows_per_id=$4 file=$5 lo=1 hi rows=0 start now rate
+	start=$(now_ms)
+	while [ "$lo" -le "$total" ]; do
+		hi=$(min $((lo + per - 1)) "$total")
+		"${PSQL[@]}" "${vars[@]}" -v lo="$lo" -v hi="$hi" -f "$file"
+		rows=$((rows + (hi - lo + 1) * rows_per_id))
+		now=$(now_ms)
+		rate=$((rows * 1000 / (now - start + 1)))
+		if [ -t 1 ]; then
+			printf '\r  %-12s %12s / %s rows  %10s rows/s ' "$name" "$(fmt_int $rows)" \
+				"$(fmt_int $((total * rows_per_id)))" "$(fmt_int $rate)"
+		else
+			printf '  %-12s %12s / %s rows  %10s rows/s\n' "$name" "$(fmt_int $rows)" \
+				"$(fmt_int $((total * rows_per_id)))" "$(fmt_int $rate)"
+		fi
+		lo=$((hi + 1))
+	done
+	[ -t 1 ] && printf '  (%.1f s)\n' "$(echo "($(now_ms) - $start) / 1000" | bc -l 2>/dev/null || echo 0)" || true
+}
+load_chunks users $((nusers + nwriters)) 100000 1 "$BENCH/sql/load/users.sql"
+load_chunks memberships $((nusers + nwriters)) 20000 10 "$BENCH/sql/load/memberships.sql"
+"${PSQL[@]}" "${vars[@]}" -f "$BENCH/sql/load/special.sql"
+echo "  special groups: $size_small, $size_10k and $size_100k members"
+"${PSQL[@]}" "${vars[@]}" -f "$BENCH/sql/load/finish.sql" >/dev/null
+"${PSQL[@]}" -f "$BENCH/sql/anchors.sql"
+load_ms=$(($(now_ms) - load_start))
+echo "  loaded in $((load_ms / 1000)) s; VACUUM ANALYZE ..."
+vac_start=$(now_ms)
+"${PSQL[@]}" -c "VACUUM (ANALYZE)" -c "CHECKPOINT"
+vac_ms=$(($(now_ms) - vac_start))
+"${PSQL[@]}" -At -c "SELECT sum(pg_prewarm(c.oid))::bigint || ' blocks prewarmed'
+	FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	WHERE n.nspname IN ('group_users', 'bench') AND c.relkind IN ('r', 'i')" | sed 's/^/  /'
+echo "  VACUUM ANALYZE + CHECKPOINT in $((vac_ms / 1000)) s"
+
+# ---------------------------------------------------------------- meta
+meta=$work/meta.tsv
+{
+	printf 'stamp\t%s\n' "$start_human"
+	printf 'command\tbash bench/run.sh %s\n' "$orig_args"
+	printf 'scale\t%s\nquick\t%s\nrounds\t%s\nduration\t%s\nclients\t%s\nnode_duration\t%s\n' \
+		"$scale" "$quick" "$rounds" "$duration" "$clients" "$node_duration"
+	printf 'nproc\t%s\n' "$(nproc)"
+	printf 'memory\t%s\n' "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+	printf 'cpu\t%s\n' "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+	printf 'os\t%s\n' "$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+	printf 'git\t%s\n' "$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null)$(cd "$REPO" && git diff --quiet HEAD -- src sql 2>/dev/null || echo ' (src/ or sql/ modified)')"
+	printf 'node\t%s\n' "$(node --version 2>/dev/null || echo none)"
+	printf 'load_seconds\t%s\nvacuum_seconds\t%s\n' "$((load_ms / 1000))" "$((vac_ms / 1000))"
+	"${PSQL[@]}" -At -F $'\t' -c "SELECT 'pg_version', version()" \
+		-c "SELECT 'extension', 'group_users ' || extversion FROM pg_extension WHERE extname = 'group_users'" \
+		-c "SELECT 'setting', name || ' = ' || current_setting(name) FROM pg_settings
+			WHERE name IN ('shared_buffers', 'synchronous_commit', 'fsync', 'wal_sync_method', 'work_mem',
+			               'max_connections', 'jit', 'max_wal_size', 'checkpoint_timeout', 'autovacuum',
+			               'max_parallel_workers_per_gather', 'effective_cache_size', 'listen_addresses',
+			               'random_page_cost')
+			ORDER BY name" \
+		-c "SELECT 'dataset', format('users: %s (%s read, %s writer users)', (SELECT count(*) FROM group_users.users), $nusers, $nwriters)" \
+		-c "SELECT 'dataset', format('groups: %s (%s regular, 3 special, %s empty for writes)', (SELECT count(*) FROM group_users.groups), $ngroups, $nbench)" \
+		-c "SELECT 'dataset', format('memberships: %s', (SELECT count(*) FROM group_users.group_users))" \
+		-c "SELECT 'dataset', format('group %s: %s members; group %s: %s members; group %s: %s members', $gid_small, (SELECT count(*) FROM group_users.group_users WHERE group_id = $gid_small), $gid_10k, (SELECT count(*) FROM group_users.group_users WHERE group_id = $gid_10k), $gid_100k, (SELECT count(*) FROM group_users.group_users WHERE group_id = $gid_100k))" \
+		-c "SELECT 'dataset', format('groups per read user: %s on average; members per regular group: %s on average', round((SELECT count(*) FROM group_users.group_users WHERE user_id <= $nusers)::numeric / $nusers, 2), round((SELECT count(*) FROM group_users.group_users WHERE group_id <= $ngroups)::numeric / $ngroups, 1))" \
+		-c "SELECT 'dataset', format('database size: %s (group_users.group_users: %s with indexes)', pg_size_pretty(pg_database_size(current_database())), pg_size_pretty(pg_total_relation_size('group_users.group_users')))"
+} >"$meta"
+sed -n 's/^\(dataset\|setting\)\t/  /p' "$meta"
+
+# ---------------------------------------------------------------- cases
+# bench/cases.tsv: case, title, kind, description, script, verify mode, defines
+C_CASE=() C_KIND=() C_SCRIPT=() C_VMODE=() C_DEFINES=() C_DESC=() CASE_ORDER=()
+while IFS=$'\t' read -r c_case c_title c_kind c_desc c_script c_vmode c_defines; do
+	[[ -z $c_case || $c_case == \#* ]] && continue
+	if [ -n "$only" ] && ! [[ $c_case =~ $only ]]; then continue; fi
+	C_CASE+=("$c_case") C_KIND+=("$c_kind") C_SCRIPT+=("$BENCH/sql/pgbench/$c_script")
+	C_VMODE+=("$c_vmode") C_DEFINES+=("$c_defines") C_DESC+=("$c_desc")
+	if [ ${#CASE_ORDER[@]} -eq 0 ] || [ "${CASE_ORDER[-1]}" != "$c_case" ]; then CASE_ORDER+=("$c_case"); fi
+done <"$BENCH/cases.tsv"
+[ ${#CASE_ORDER[@]} -gt 0 ] || { echo "run.sh: no case matches --only '$only'" >&2; exit 2; }
+
+# The constants every script may use: pgbench -D and psql -v alike
+resolve() {  # resolve "@gid_small" -> its value
+	local v=$1
+	if [[ $v == @* ]]; then v=${v#@}; echo "${!v}"; else echo "$v"; fi
+}
+const_words() {  # const_words NCLIENTS DEFINES -> name=value per line
+	local nc=$1 defs=$2 d
+	printf '%s\n' nusers="$nusers" ngroups="$ngroups" gstep="$gstep" nlists="$nlists" w_lo="$w_lo" \
+		w_per=$((nwriters / nc)) nclients="$nc" bg_lo="$bg_lo" bg_hi="$bg_hi" \
+		gid_small="$gid_small" gid_10k="$gid_10k" gid_100k="$gid_100k"
+	if [ "$defs" != "-" ]; then
+		for d in ${defs//,/ }; do printf '%s=%s\n' "${d%%=*}" "$(resolve "${d#*=}")"; done
+	fi
+}
+
+# ---------------------------------------------------------------- 4. verification
+step "verification: each function and its anchors give the same results"
+member_gid() { echo $((1 + (($1 * 7919 + $2 * gstep) % ngroups))); }
+# sample N WRITE -> psql -v words for sample N (1..3) of a read or a write case
+sample_vars() {
+	local i=$1 write=$2 uid gid after k g1 g2 g3
+	if [ "$write" = 1 ]; then
+		uid=$((w_lo + i - 1)) gid=$((bg_lo + i - 1)) k=$i after=0 g1=1 g2=2 g3=3
+	else
+		case $i in
+			1) uid=1 gid=$(member_gid 1 0) after=0 k=1
+			   g1=$(member_gid 1 0) g2=$(member_gid 1 3) g3=$(member_gid 1 7) ;;
+			2) uid=$((nusers / 2 + 3)) gid=$((ngroups / 2 + 1)) after=$((nusers / 3)) k=2
+			   g1=5 g2=6 g3=$(member_gid $((nusers / 2 + 3)) 1) ;;
+			3) uid=$nusers gid=$gid_small after=$((nusers - 500)) k=$nlists
+			   g1=$(member_gid "$nusers" 2) g2=$(member_gid "$nusers" 5) g3=$(member_gid "$nusers" 9) ;;
+		esac
+	fi
+	printf -- '-v\nuid=%s\n-v\ngid=%s\n-v\nafter=%s\n-v\nk=%s\n-v\ng1=%s\n-v\ng2=%s\n-v\ng3=%s\n' \
+		"$uid" "$gid" "$after" "$k" "$g1" "$g2" "$g3"
+}
+# canon SCRIPT VMODE -> SQL printing one canonical line for the script's result
+canon_sql() {
+	local script=$1 mode=$2 stmt
+	if [ "$mode" = state ]; then
+		echo 'BEGIN;'
+		echo '\o /dev/null'
+		grep -v '^\\' "$script" | grep -v -- '-- restore$' | grep -vE '^(BEGIN|COMMIT);$'
+		echo '\o'
+		echo "SELECT count(*) || ' memberships ' || md5(coalesce(string_agg(group_id || ':' || role, ',' ORDER BY group_id), ''))"
+		echo "  FROM group_users.group_users WHERE user_id = :uid;"
+		echo 'ROLLBACK;'
+		return
+	fi
+	stmt=$(grep -v '^\\' "$script" | sed 's/;[[:space:]]*$//')
+	case $mode in
+		rows) printf "SELECT count(*) || ' rows ' || md5(coalesce(string_agg(t::text, E'\\\\n'), '')) FROM (\n%s\n) t;\n" "$stmt" ;;
+		json) printf "SELECT count(*) || ' docs ' || md5(coalesce(string_agg(t.x::jsonb::text, E'\\\\n'), '')) FROM (\n%s\n) t(x);\n" "$stmt" ;;
+		uwg|gwu)
+			local outer inner list
+			if [ "$mode" = uwg ]; then
+				outer="'id', c1, 'username', c2, 'email', c3, 'createdAt', bench.js_ts(c4), 'updatedAt', bench.js_ts(c5)"
+				inner="'id', c6, 'name', c7, 'createdAt', bench.js_ts(c8), 'updatedAt', bench.js_ts(c9)"
+				list=groups
+			else
+				outer="'id', c1, 'name', c2, 'createdAt', bench.js_ts(c3), 'updatedAt', bench.js_ts(c4)"
+				inner="'id', c5, 'username', c6, 'email', c7, 'createdAt', bench.js_ts(c8), 'updatedAt', bench.js_ts(c9)"
+				list=users
+			fi
+			local first=c6; [ "$mode" = gwu ] && first=c5
+			local groupby="c1, c2, c3, c4, c5"; [ "$mode" = gwu ] && groupby="c1, c2, c3, c4"
+			printf "SELECT count(*) || ' docs ' || md5(coalesce(string_agg(d::text, E'\\\\n'), '')) FROM (\n"
+			printf "  SELECT jsonb_build_object(%s, '%s', coalesce(jsonb_agg(jsonb_build_object(%s,\n" "$outer" "$list" "$inner"
+			printf "      'GroupUsers', jsonb_build_object('userId', c10, 'groupId', c11, 'role', c12, 'createdAt', bench.js_ts(c13), 'updatedAt', bench.js_ts(c14)))\n"
+			printf "      ORDER BY %s) FILTER (WHERE %s IS NOT NULL), '[]')) AS d\n" "$first" "$first"
+			printf "  FROM (\n%s\n) r(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14)\n" "$stmt"
+			printf "  GROUP BY %s) z;\n" "$groupby"
+			;;
+	esac
+}
+canon() {  # canon IDX SAMPLE -> the canonical line, or ERROR: ...
+	local idx=$1 i=$2 write=0 out
+	[ "${C_VMODE[$idx]}" = state ] && write=1
+	local -a v=()
+	mapfile -t v < <(sample_vars "$i" "$write")
+	while read -r kv; do v+=(-v "$kv"); done < <(const_words 1 "${C_DEFINES[$idx]}")
+	if out=$(canon_sql "${C_SCRIPT[$idx]}" "${C_VMODE[$idx]}" |
+		"${PSQL[@]}" -At "${v[@]}" -f - 2>&1); then
+		echo "$out" | tail -n 1
+	else
+		echo "ERROR: $(echo "$out" | grep -m1 ERROR || echo "$out" | tail -n 1)"
+	fi
+}
+verify_tsv=$work/verify.tsv
+: >"$verify_tsv"
+nfail=0
+for case_id in "${CASE_ORDER[@]}"; do
+	fn=-1
+	for idx in "${!C_CASE[@]}"; do
+		[ "${C_CASE[$idx]}" = "$case_id" ] && [ "${C_KIND[$idx]}" = fn ] && fn=$idx
+	done
+	declare -a fn_out=()
+	for i in 1 2 3; do fn_out[$i]=$(canon "$fn" "$i"); done
+	for idx in "${!C_CASE[@]}"; do
+		[ "${C_CASE[$idx]}" = "$case_id" ] || continue
+		[ "${C_KIND[$idx]}" = fn ] || [ "${C_VMODE[$idx]}" = - ] && continue
+		status=PASS detail=""
+		for i in 1 2 3; do
+			a=$(canon "$idx" "$i")
+			if [[ ${fn_out[$i]} == ERROR* || $a == ERROR* || "$a" != "${fn_out[$i]}" ]]; then
+				status=FAIL
+				detail+="sample $i: function [${fn_out[$i]}] vs anchor [$a]; "
+			else
+				detail+="${a% *}; "
+			fi
+		done
+		[ "$status" = FAIL ] && nfail=$((nfail + 1))
+		printf '%s\t%s\t%s\t%s\n' "$case_id" "${C_KIND[$idx]}" "$status" "$detail" >>"$verify_tsv"
+		printf '  %-4s %-24s = %-55s %s\n' "$status" "$case_id" "${C_DESC[$idx]}" "${detail:0:90}"
+	done
+done
+echo "  verification: $nfail pair(s) failed"
+
+# ---------------------------------------------------------------- plans of the anchors
+# The plans pgbench -M prepared can get: the custom plan (for the first
+# sample's values) and the generic one.  The C functions' own plans are
+# checked by the extension's TAP test (test/t/001_plans.pl).
+plans=$work/plans.txt
+{
+	echo "EXPLAIN (COSTS OFF) of the anchor statements, first verification sample: custom plan, then generic plan"
+	for idx in "${!C_CASE[@]}"; do
+		case ${C_KIND[$idx]} in raw|postgrest|seq) ;; *) continue ;; esac
+		[ "${C_VMODE[$idx]}" = state ] && [ "${C_KIND[$idx]}" != raw ] && continue
+		echo
+		echo "==== ${C_CASE[$idx]}: ${C_DESC[$idx]} ($(basename "${C_SCRIPT[$idx]}"))"
+		local_v=()
+		write=0; [ "${C_VMODE[$idx]}" = state ] && write=1
+		mapfile -t local_v < <(sample_vars 1 "$write")
+		while read -r kv; do local_v+=(-v "$kv"); done < <(const_words 1 "${C_DEFINES[$idx]}")
+		# :name -> $n (in order of first appearance); EXECUTE with the psql variables
+		grep -v '^\\' "${C_SCRIPT[$idx]}" | grep -v -- '-- restore$' | grep -vE '^(BEGIN|COMMIT);$|^--' |
+			perl -0777 -ne '
+				my @stmts = grep { /\S/ } split /;\s*(?:--[^\n]*)?\n/;
+				my $i = 0;
+				for my $s (@stmts) {
+					my (%n, @order);
+					$s =~ s/(?<![:\w]):([A-Za-z_]\w*)/exists $n{$1} ? "\$$n{$1}" : do { push @order, $1; $n{$1} = scalar @order; "\$$n{$1}" }/ge;
+					$i++;
+					my $args = @order ? "(" . join(", ", map { ":$_" } @order) . ")" : "";
+					print "BEGIN;\nPREPARE p$i AS\n$s;\n";
+					print "\\echo -- custom plan\nSET plan_cache_mode = force_custom_plan;\nEXPLAIN (COSTS OFF) EXECUTE p$i$args;\n";
+					print "\\echo -- generic plan\nSET plan_cache_mode = force_generic_plan;\nEXPLAIN (COSTS OFF) EXECUTE p$i$args;\n";
+					print "ROLLBACK;\n";
+				}' |
+			"${PSQL[@]}" -At "${local_v[@]}" -f - 2>&1 || true
+	done
+} >"$plans"
+
+# ---------------------------------------------------------------- 5. pgbench
+nscripts=${#C_CASE[@]}
+nruns=0; for c in $clients; do nruns=$((nruns + nscripts * rounds)); done
+step "pgbench: ${#CASE_ORDER[@]} calls, $nscripts scripts, $rounds round(s) x ${duration} s, clients: $clients" \
+	"(about $((nruns * (duration + 1) / 60)) min)"
+count_rows() {
+	"${PSQL[@]}" -At -c "SELECT count(*) || ' memberships, md5 of the read users'' rows ' ||
+		md5(string_agg(user_id || ':' || group_id || ':' || role, ',' ORDER BY user_id, group_id))
+		FROM group_users.group_users WHERE user_id <= $nusers"
+}
+rows_before=$(count_rows)
+runs_tsv=$work/runs.tsv
+printf 'clients\tcase\tkind\tround\ttps\tlatency_ms\tstatus\n' >"$runs_tsv"
+bench_start=$(date +%s) done_runs=0 nerr=0
+for c in $clients; do
+	for case_id in "${CASE_ORDER[@]}"; do
+		idxs=()
+		for idx in "${!C_CASE[@]}"; do [ "${C_CASE[$idx]}" = "$case_id" ] && idxs+=("$idx"); done
+		for r in $(seq 1 "$rounds"); do
+			line=""
+			for idx in "${idxs[@]}"; do
+				defs=()
+				while read -r kv; do defs+=(-D "$kv"); done < <(const_words "$c" "${C_DEFINES[$idx]}")
+				log=$work/logs/pgbench-$c-$case_id-${C_KIND[$idx]}-$r.log
+				rc=0
+				"$PGBIN/pgbench" -n -M prepared -c "$c" -j "$c" -T "$duration" "${defs[@]}" \
+					-f "${C_SCRIPT[$idx]}" >"$log" 2>&1 || rc=$?
+				tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$log")
+				lat=$(sed -n 's/^latency average = \([0-9.]*\) ms$/\1/p' "$log")
+				failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$log")
+				status=ok
+				if [ "$rc" -ne 0 ] || [ -z "$tps" ] || [ "${failed:-0}" != 0 ] || grep -q 'aborted' "$log"; then
+					status=ERROR nerr=$((nerr + 1))
+					echo "  ERROR in $case_id/${C_KIND[$idx]} (c=$c, round $r), pgbench exit $rc:"
+					grep -m3 -iE 'error|abort|fatal' "$log" | sed 's/^/    /' || true
+				fi
+				printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$case_id" "${C_KIND[$idx]}" "$r" \
+					"${tps:-0}" "${lat:-0}" "$status" >>"$runs_tsv"
+				line+=$(printf ' %s %s' "${C_KIND[$idx]}" "$(fmt_int "${tps%.*}" 2>/dev/null || echo "$tps")")
+				done_runs=$((done_runs + 1))
+			done
+			el=$(($(date +%s) - bench_start))
+			left=$((el * (nruns - done_runs) / done_runs))
+			printf '  c=%s %-24s round %s/%s:%s tps   [%d/%d runs, %dm%02ds left]\n' "$c" "$case_id" "$r" \
+				"$rounds" "$line" "$done_runs" "$nruns" $((left / 60)) $((left % 60))
+		done
+	done
+done
+
+rows_after=$(count_rows)
+if [ "$rows_before" = "$rows_after" ]; then
+	printf 'dataset\tafter the runs, the read users'"'"' memberships are unchanged (%s)\n' "${rows_before%%,*}" >>"$meta"
+else
+	printf 'dataset\t**the read users'"'"' memberships changed during the runs**: before %s, after %s\n' "$rows_before" "$rows_after" >>"$meta"
+fi
+printf 'dataset\tmemberships in all after the runs: %s\n' "$("${PSQL[@]}" -At -c "SELECT count(*) FROM group_users.group_users")" >>"$meta"
+echo "  read users' memberships: before [$rows_before], after [$rows_after]"
+
+# ---------------------------------------------------------------- 6. node
+node_json=$work/node.json
+if [ "$node_bench" -eq 1 ]; then
+	step "node: Sequelize findByPk vs the function ($rounds round(s) x ${node_duration} s)"
+	(cd "$BENCH/node" && npm install --no-audit --no-fund --package-lock=false --loglevel=error >/dev/null)
+	NODE_PATH=$BENCH/node/node_modules node "$BENCH/node/bench.js" --rounds "$rounds" \
+		--duration "$node_duration" --nusers "$nusers" --out "$node_json"
+fi
+
+# ---------------------------------------------------------------- 7. report
+step "report"
+name="$start_stamp-scale$scale"; [ "$quick" -eq 1 ] && name="$start_stamp-quick"
+[ -n "$only" ] && name+="-partial"
+mkdir -p "$BENCH/results"
+cp "$runs_tsv" "$BENCH/results/$name.runs.tsv"
+cp "$plans" "$BENCH/results/$name.plans.txt"
+node "$BENCH/lib/report.js" --bench "$BENCH" --work "$work" --name "$name" \
+	--md "$BENCH/results/$name.md" --png "$BENCH/results/$name.png"
+if [ -z "$only" ]; then   # a partial run (--only) leaves latest.* alone
+	cp "$BENCH/results/$name.md" "$BENCH/results/latest.md"
+	[ -f "$BENCH/results/$name.png" ] && cp "$BENCH/results/$name.png" "$BENCH/results/latest.png"
+	echo "results: bench/results/$name.md (and latest.md, latest.png)"
+else
+	echo "results: bench/results/$name.md (a partial run: latest.md left as it was)"
+fi
+echo "verification failures: $nfail; pgbench errors: $nerr; total $(($(date +%s) - t0)) s"

@@ -1,0 +1,2 @@
+\set uid random(1, :nusers)
+SELECT group_users.count_user_groups(:uid);

@@ -1,0 +1,1 @@
+SELECT * FROM group_users.group_members(:gm_gid);

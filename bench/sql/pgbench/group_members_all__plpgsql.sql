@@ -1,0 +1,1 @@
+SELECT * FROM bench.group_members_plpgsql(:gm_gid, 0, NULL);

@@ -1,0 +1,2 @@
+-- The floor: a round trip with nothing to do.
+SELECT 1;

@@ -1,0 +1,2 @@
+\set uid random(1, :nusers)
+SELECT group_users.user_with_groups(:uid);
