@@ -235,9 +235,10 @@ add_listed(FunctionCallInfo fcinfo, Side *side, SideArgs *args,
 								args->values[2], update_roles);
 		return added;
 	}
+	/* set-based: the user side */
+	Assert(side->self_is_user);
 	added = gu_execute_write(&side->insert, fcinfo, args->values,
-							 side->self_is_user ? &args->self : NULL,
-							 side->self_is_user ? NULL : &args->self);
+							 &args->self, NULL);
 	if (update_roles && added < (uint64) args->nothers)
 		gu_execute(&side->update_role, fcinfo, args->values, NULL, false, 0,
 				   NULL);
