@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing group_users needs, on Debian 12:
-# PostgreSQL 15 with its headers and PGXS, and IPC::Run for the TAP tests.
+# PostgreSQL 15 with its headers and PGXS, IPC::Run for the TAP tests and
+# SQLsmith for the fuzzing one (test/t/006_sqlsmith.pl).
 # Does nothing when everything is there already.
 set -euo pipefail
 
-packages=(postgresql-15 postgresql-server-dev-15 libipc-run-perl make gcc)
+packages=(postgresql-15 postgresql-server-dev-15 libipc-run-perl make gcc sqlsmith)
 
 missing=()
 for p in "${packages[@]}"; do
