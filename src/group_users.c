@@ -9,9 +9,32 @@
 
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "utils/guc.h"
 #include "utils/tuplestore.h"
 
 PG_MODULE_MAGIC;
+
+bool		gu_direct_reads = true;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomBoolVariable("group_users.direct_reads",
+							 "Runs the thin reads directly on the indexes, without SPI.",
+							 "user_groups, group_members, count_user_groups, count_group_members "
+							 "and is_member.  They use SPI anyway when row-level security "
+							 "applies or the caller's privileges are not table-wide.",
+							 &gu_direct_reads,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+#if PG_VERSION_NUM >= 150000
+	MarkGUCPrefixReserved("group_users");
+#endif
+}
 
 #if PG_VERSION_NUM < 150000
 /* What InitMaterializedSRF() (15.1) does, for older servers */

@@ -5,8 +5,10 @@
  *
  * The SQL functions live in files named after them (user_groups.c,
  * membership.c, user_with_groups.c); the chores they share have one helper
- * each: plan_cache.c (prepared, kept SPI plans), args.c (argument checks)
- * and json_writer.c (JSON text and the receiver that writes it).
+ * each: plan_cache.c (prepared, kept SPI plans), index_read.c (the thin
+ * reads done on the indexes, without SPI, when that gives the same answer),
+ * args.c (argument checks) and json_writer.c (JSON text and the receiver
+ * that writes it).
  *
  *-------------------------------------------------------------------------
  */
@@ -20,6 +22,7 @@
 #include "lib/stringinfo.h"
 #include "tcop/dest.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
 
 #if PG_VERSION_NUM < 130000
 #error "group_users requires PostgreSQL 13 or later"
@@ -64,6 +67,17 @@ extern uint64 gu_execute_write(GuStatement *stmt, FunctionCallInfo fcinfo,
 extern bool gu_add_one(FunctionCallInfo fcinfo, int64 uid, int64 gid,
 					   Datum role, bool update_role);
 extern bool gu_remove_one(FunctionCallInfo fcinfo, int64 uid, int64 gid);
+
+/* ----------------
+ * index_read.c: the thin reads without SPI, when privileges and RLS allow
+ * ----------------
+ */
+extern bool gu_direct_reads;	/* GUC group_users.direct_reads */
+extern bool gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
+						   int64 lower, int64 limit, Tuplestorestate *ts,
+						   TupleDesc desc, int64 *count);
+extern bool gu_direct_is_member(FunctionCallInfo fcinfo, int64 uid, int64 gid,
+								bool *result);
 
 /* ----------------
  * args.c

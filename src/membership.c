@@ -160,6 +160,11 @@ gu_is_member(PG_FUNCTION_ARGS)
 {
 	Datum		values[2];
 	uint64		found;
+	bool		member;
+
+	if (gu_direct_is_member(fcinfo, PG_GETARG_INT64(0), PG_GETARG_INT64(1),
+							&member))
+		PG_RETURN_BOOL(member);
 
 	values[0] = PG_GETARG_DATUM(0);
 	values[1] = PG_GETARG_DATUM(1);

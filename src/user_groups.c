@@ -90,18 +90,25 @@ static GuStatement count_group_members_stmt = {
  * as a STRICT function would (the paging arguments may be NULL).
  */
 static Datum
-list_page(FunctionCallInfo fcinfo, GuStatement *stmt)
+list_page(FunctionCallInfo fcinfo, GuStatement *stmt, bool by_group)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 	DestReceiver *dest;
+	int64		count;
 
 	GU_INIT_MATERIALIZED_SRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	values[0] = PG_GETARG_DATUM(0);
 	if (!gu_arg_page(fcinfo, 1, 2, &values[1], &values[2], &nulls[2]))
+		return (Datum) 0;
+
+	if (gu_direct_list(fcinfo, by_group, DatumGetInt64(values[0]),
+					   DatumGetInt64(values[1]),
+					   nulls[2] ? -1 : DatumGetInt64(values[2]),
+					   rsinfo->setResult, rsinfo->setDesc, &count))
 		return (Datum) 0;
 
 	dest = CreateDestReceiver(DestTuplestore);
@@ -127,21 +134,25 @@ list_page(FunctionCallInfo fcinfo, GuStatement *stmt)
 Datum
 gu_user_groups(PG_FUNCTION_ARGS)
 {
-	return list_page(fcinfo, &user_groups_stmt);
+	return list_page(fcinfo, &user_groups_stmt, false);
 }
 
 Datum
 gu_group_members(PG_FUNCTION_ARGS)
 {
-	return list_page(fcinfo, &group_members_stmt);
+	return list_page(fcinfo, &group_members_stmt, true);
 }
 
 /* Shared body of the counts (STRICT in SQL) */
 static Datum
-count_rows(FunctionCallInfo fcinfo, GuStatement *stmt)
+count_rows(FunctionCallInfo fcinfo, GuStatement *stmt, bool by_group)
 {
 	Datum		id = PG_GETARG_DATUM(0);
 	int64		count = 0;
+
+	if (gu_direct_list(fcinfo, by_group, DatumGetInt64(id), PG_INT64_MIN, -1,
+					   NULL, NULL, &count))
+		PG_RETURN_INT64(count);
 
 	gu_spi_connect();
 	gu_execute_int8(stmt, fcinfo, &id, true, &count);
@@ -153,11 +164,11 @@ count_rows(FunctionCallInfo fcinfo, GuStatement *stmt)
 Datum
 gu_count_user_groups(PG_FUNCTION_ARGS)
 {
-	return count_rows(fcinfo, &count_user_groups_stmt);
+	return count_rows(fcinfo, &count_user_groups_stmt, false);
 }
 
 Datum
 gu_count_group_members(PG_FUNCTION_ARGS)
 {
-	return count_rows(fcinfo, &count_group_members_stmt);
+	return count_rows(fcinfo, &count_group_members_stmt, true);
 }

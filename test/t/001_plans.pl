@@ -53,8 +53,10 @@ my @calls = (
 	'SELECT count(*) FROM group_users.set_group_members(7, \'{3,4}\')',
 	'SELECT group_users.create_group(\'new\', \'{1,2}\')',);
 
-# Each call twice: the second run uses the kept plan.
+# Each call twice: the second run uses the kept plan.  The thin reads run
+# their statements only when the direct index path steps aside (see below).
 my $sql = join("\n",
+	'SET group_users.direct_reads = off;',
 	"LOAD 'auto_explain';",
 	'SET auto_explain.log_min_duration = 0;',
 	'SET auto_explain.log_nested_statements = on;',
@@ -91,6 +93,52 @@ for my $text (grep { /CROSS JOIN LATERAL/ } keys %plans)
 	like($plans{$text}, qr/Index (Only )?Scan using (users|groups)_pkey/,
 		'primary key probes: ' . substr($text, 0, 60));
 }
+
+# With direct reads on (the default), the thin reads run no statement at
+# all; under row-level security, or for a role with column grants only,
+# they run theirs.
+my @thin = (
+	'SELECT count(*) FROM group_users.user_groups(5)',
+	'SELECT count(*) FROM group_users.group_members(2000, 10000, 10)',
+	'SELECT group_users.is_member(5, 2000)',
+	'SELECT group_users.count_user_groups(5)',
+	'SELECT group_users.count_group_members(7)',);
+sub nested_plans
+{
+	my ($setup) = @_;
+	my ($out, $err);
+	$node->psql('postgres',
+		join("\n", "LOAD 'auto_explain';",
+			'SET auto_explain.log_min_duration = 0;',
+			'SET auto_explain.log_nested_statements = on;',
+			'SET auto_explain.log_level = notice;',
+			$setup, map { "$_;" } @thin),
+		stdout => \$out, stderr => \$err, on_error_die => 1);
+	my @nested = grep { /^SELECT\b.*\bFROM group_users\.group_users\b/ }
+	  split /Query Text: /, $err;
+	return scalar(@nested);
+}
+$node->safe_psql('postgres', q{
+CREATE ROLE reader;
+GRANT USAGE ON SCHEMA group_users TO reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA group_users TO reader;
+CREATE ROLE column_reader;
+GRANT USAGE ON SCHEMA group_users TO column_reader;
+GRANT SELECT ON group_users.group_users TO column_reader;
+GRANT SELECT (id, name) ON group_users.groups TO column_reader;
+GRANT SELECT (id, username, email) ON group_users.users TO column_reader;
+});
+is(nested_plans(''), 0, 'direct reads: the thin reads run no statement');
+is(nested_plans('SET ROLE reader;'), 0, 'direct reads for a read-only app role');
+# is_member reads only the join table, on which this role has a table grant
+is(nested_plans('SET ROLE column_reader;'), 4, 'column grants only on users and groups: their statements run');
+is(nested_plans('SET group_users.direct_reads = off;'), 5, 'direct_reads off: the statements run');
+$node->safe_psql('postgres', q{
+ALTER TABLE group_users.groups ENABLE ROW LEVEL SECURITY;
+CREATE POLICY everything ON group_users.groups TO reader USING (true);
+});
+is(nested_plans('SET ROLE reader;'), 2, 'RLS on groups: the statements reading groups run');
+is(nested_plans(''), 0, 'the owner, to whom the policy does not apply: direct');
 
 $node->stop;
 done_testing();

@@ -1,0 +1,453 @@
+/*-------------------------------------------------------------------------
+ *
+ * index_read.c
+ *	  The thin reads (user_groups, group_members, their counts, is_member)
+ *	  done directly on the indexes, without SPI or an executor.
+ *
+ * Through SPI, each call of user_groups() starts a second executor for a
+ * statement whose plan is already known: an index scan of the join table
+ * and a primary-key probe of the other side per row.  That fixed cost is
+ * most of a call for the usual ten rows, so these reads run the same
+ * scans here with the index AM: the same snapshot (the active one, which
+ * SPI's read-only execution uses too), the same AccessShareLocks, and the
+ * same predicate locks under SERIALIZABLE (the AMs take those).
+ *
+ * The direct path is taken only when it is sure to return what the SPI
+ * statement would:
+ *	 - the caller has USAGE on the schema and SELECT on every table read
+ *	   (table-level; column grants are left to the executor's checks);
+ *	 - no row-level security policy applies to the caller on those tables;
+ *	 - the tables, columns and indexes are still the ones the extension
+ *	   created: same names, types and key columns.
+ * Otherwise the caller runs its SPI statement, which then raises the
+ * privilege error or applies the policies.  What was found is kept per
+ * backend and forgotten on any relcache invalidation of those relations.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "group_users.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/itup.h"
+#include "access/relation.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/visibilitymap.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_opfamily.h"
+#include "catalog/pg_type.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "storage/bufmgr.h"
+#include "storage/predicate.h"
+#include "utils/acl.h"
+#include "utils/fmgroids.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+/* Relations and columns of the extension, as found in the catalogs */
+typedef struct DirectRels
+{
+	bool		valid;			/* cleared by a relcache invalidation */
+	bool		usable;			/* everything found, with the right shape */
+	Oid			nsp;
+	Oid			members;		/* group_users.group_users */
+	Oid			members_by_user;	/* its index on (user_id, group_id) */
+	Oid			members_by_group;	/* its index on (group_id, user_id) */
+	Oid			users;
+	Oid			users_pkey;
+	Oid			groups;
+	Oid			groups_pkey;
+	AttrNumber	m_user_id;
+	AttrNumber	m_group_id;
+	AttrNumber	m_role;
+	AttrNumber	m_created_at;
+	AttrNumber	u_id;
+	AttrNumber	u_username;
+	AttrNumber	u_email;
+	AttrNumber	g_id;
+	AttrNumber	g_name;
+} DirectRels;
+
+static DirectRels rels;
+static bool callback_registered = false;
+
+static void
+rels_invalidate(Datum arg pg_attribute_unused(), Oid relid)
+{
+	if (relid == InvalidOid ||
+		relid == rels.members || relid == rels.members_by_user ||
+		relid == rels.members_by_group || relid == rels.users ||
+		relid == rels.users_pkey || relid == rels.groups ||
+		relid == rels.groups_pkey)
+		rels.valid = false;
+}
+
+/* Attribute number of column name of relid if it has type typid, else 0 */
+static AttrNumber
+column(Oid relid, const char *name, Oid typid)
+{
+	AttrNumber	attnum = get_attnum(relid, name);
+
+	if (attnum <= 0 || get_atttype(relid, attnum) != typid)
+		return InvalidAttrNumber;
+	return attnum;
+}
+
+/*
+ * Is index name (in the extension's schema) a valid, plain btree index of
+ * heap on exactly the int8 columns key1[, key2], in that order?  Returns
+ * its OID, or InvalidOid.
+ */
+static Oid
+btree_index(const char *name, Oid heap, AttrNumber key1, AttrNumber key2)
+{
+	Oid			index = get_relname_relid(name, rels.nsp);
+	int			nkeys = key2 == InvalidAttrNumber ? 1 : 2;
+	HeapTuple	tuple;
+	Form_pg_index form;
+	bool		ok;
+
+	if (!OidIsValid(index) || get_rel_relkind(index) != RELKIND_INDEX)
+		return InvalidOid;
+	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+	if (!HeapTupleIsValid(tuple))
+		return InvalidOid;
+	form = (Form_pg_index) GETSTRUCT(tuple);
+	ok = form->indrelid == heap && form->indisvalid && form->indisready &&
+		form->indislive && form->indnkeyatts == nkeys &&
+		form->indkey.values[0] == key1 &&
+		(nkeys == 1 || form->indkey.values[1] == key2) &&
+		heap_attisnull(tuple, Anum_pg_index_indexprs, NULL) &&
+		heap_attisnull(tuple, Anum_pg_index_indpred, NULL);
+	if (ok)
+	{
+		bool		isnull;
+		Datum		d = SysCacheGetAttr(INDEXRELID, tuple,
+										Anum_pg_index_indclass, &isnull);
+		oidvector  *indclass = (oidvector *) DatumGetPointer(d);
+		int			i;
+
+		for (i = 0; ok && i < nkeys; i++)
+			ok = get_opclass_family(indclass->values[i]) == INTEGER_BTREE_FAM_OID &&
+				get_opclass_input_type(indclass->values[i]) == INT8OID;
+	}
+	ReleaseSysCache(tuple);
+	/* an opclass of the btree integer family: a btree index */
+	return ok ? index : InvalidOid;
+}
+
+/* Look everything up again; rels.usable says whether it was all there */
+static void
+rels_fill(FunctionCallInfo fcinfo)
+{
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(rels_invalidate, (Datum) 0);
+		callback_registered = true;
+	}
+	memset(&rels, 0, sizeof(rels));
+	/* valid first: an invalidation arriving while we look clears it */
+	rels.valid = true;
+
+	rels.nsp = get_func_namespace(fcinfo->flinfo->fn_oid);
+	rels.members = get_relname_relid("group_users", rels.nsp);
+	rels.users = get_relname_relid("users", rels.nsp);
+	rels.groups = get_relname_relid("groups", rels.nsp);
+	if (!OidIsValid(rels.members) || !OidIsValid(rels.users) ||
+		!OidIsValid(rels.groups) ||
+		get_rel_relkind(rels.members) != RELKIND_RELATION ||
+		get_rel_relkind(rels.users) != RELKIND_RELATION ||
+		get_rel_relkind(rels.groups) != RELKIND_RELATION)
+		return;
+
+	rels.m_user_id = column(rels.members, "user_id", INT8OID);
+	rels.m_group_id = column(rels.members, "group_id", INT8OID);
+	rels.m_role = column(rels.members, "role", TEXTOID);
+	rels.m_created_at = column(rels.members, "created_at", TIMESTAMPTZOID);
+	rels.u_id = column(rels.users, "id", INT8OID);
+	rels.u_username = column(rels.users, "username", TEXTOID);
+	rels.u_email = column(rels.users, "email", TEXTOID);
+	rels.g_id = column(rels.groups, "id", INT8OID);
+	rels.g_name = column(rels.groups, "name", TEXTOID);
+	if (!rels.m_user_id || !rels.m_group_id || !rels.m_role ||
+		!rels.m_created_at || !rels.u_id || !rels.u_username ||
+		!rels.u_email || !rels.g_id || !rels.g_name)
+		return;
+
+	rels.members_by_user = btree_index("group_users_pkey", rels.members,
+									   rels.m_user_id, rels.m_group_id);
+	rels.members_by_group = btree_index("group_users_group_id_user_id_idx",
+										rels.members,
+										rels.m_group_id, rels.m_user_id);
+	rels.users_pkey = btree_index("users_pkey", rels.users,
+								  rels.u_id, InvalidAttrNumber);
+	rels.groups_pkey = btree_index("groups_pkey", rels.groups,
+								   rels.g_id, InvalidAttrNumber);
+	rels.usable = OidIsValid(rels.members_by_user) &&
+		OidIsValid(rels.members_by_group) &&
+		OidIsValid(rels.users_pkey) && OidIsValid(rels.groups_pkey);
+}
+
+/* Found what the direct path needs?  If not, look again next call. */
+static bool
+rels_usable(FunctionCallInfo fcinfo)
+{
+	if (!rels.valid)
+		rels_fill(fcinfo);
+	if (!rels.usable)
+	{
+		/* an index renamed back, say, sends no invalidation we'd notice */
+		rels.valid = false;
+		return false;
+	}
+	return true;
+}
+
+/* May the caller read all of rel, with no policy applying? */
+static bool
+may_read(Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		return false;
+	/* the relcache knows whether the table has RLS at all: skip the lookup */
+	return !rel->rd_rel->relrowsecurity ||
+		check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
+}
+
+/*
+ * Open the join table and, when by_group is given (not NULL), the users
+ * (true) or groups (false) table, locked as the executor would lock them,
+ * if the direct path may read them.  Returns false, with nothing read,
+ * when it may not: the caller then runs its SPI statement.
+ */
+static bool
+direct_open(FunctionCallInfo fcinfo, const bool *by_group,
+			Relation *mrel, Relation *orel)
+{
+	int			tries;
+
+	*mrel = *orel = NULL;
+	if (!gu_direct_reads)
+		return false;
+	for (tries = 0; tries < 3; tries++)
+	{
+		if (!rels_usable(fcinfo))
+			return false;
+		*mrel = table_open(rels.members, AccessShareLock);
+		if (by_group != NULL)
+			*orel = table_open(*by_group ? rels.users : rels.groups,
+							   AccessShareLock);
+		/* locking took in pending invalidations: did any touch us? */
+		if (rels.valid)
+			break;
+		table_close(*mrel, NoLock);
+		if (*orel != NULL)
+			table_close(*orel, NoLock);
+		*mrel = *orel = NULL;
+	}
+	if (*mrel == NULL)
+		return false;			/* the catalogs keep changing: use SPI */
+
+	if (
+#if PG_VERSION_NUM >= 160000
+		object_aclcheck(NamespaceRelationId, rels.nsp, GetUserId(),
+						ACL_USAGE) == ACLCHECK_OK &&
+#else
+		pg_namespace_aclcheck(rels.nsp, GetUserId(), ACL_USAGE) == ACLCHECK_OK &&
+#endif
+		may_read(*mrel) && (*orel == NULL || may_read(*orel)))
+		return true;
+
+	table_close(*mrel, NoLock);
+	if (*orel != NULL)
+		table_close(*orel, NoLock);
+	return false;
+}
+
+/*
+ * Next entry of an index scan whose heap tuple is visible to the scan's
+ * snapshot.  With index_only, as an index-only scan does it: an entry on
+ * an all-visible heap page needs no heap visit (nor, then, a slot), but a
+ * predicate lock on that page, as if it had been visited.  The entry's key
+ * columns are then in scan->xs_itup.
+ */
+static bool
+scan_next(IndexScanDesc scan, bool index_only, Buffer *vmbuf,
+		  TupleTableSlot *slot)
+{
+	ItemPointer tid;
+
+	if (!index_only)
+		return index_getnext_slot(scan, ForwardScanDirection, slot);
+	while ((tid = index_getnext_tid(scan, ForwardScanDirection)) != NULL)
+	{
+		if (VM_ALL_VISIBLE(scan->heapRelation,
+						   ItemPointerGetBlockNumber(tid), vmbuf))
+		{
+			PredicateLockPage(scan->heapRelation,
+							  ItemPointerGetBlockNumber(tid),
+							  scan->xs_snapshot);
+			return true;
+		}
+		if (index_fetch_heap(scan, slot))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One side's rows of id: the join table's index on (id, other id) from
+ * lower on, each joined to the other side's row by its primary key, at
+ * most limit rows (limit < 0: all).  Rows go to ts when it is not NULL;
+ * *count gets their number.  Returns false, having read nothing, when the
+ * direct path cannot be used.
+ */
+bool
+gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
+			   int64 lower, int64 limit, Tuplestorestate *ts,
+			   TupleDesc desc, int64 *count)
+{
+	Relation	mrel,
+				midx,
+				orel,
+				oidx;
+	IndexScanDesc mscan,
+				oscan;
+	TupleTableSlot *mslot,
+			   *oslot;
+	ScanKeyData mkeys[2];
+	ScanKeyData okey;
+	Snapshot	snapshot = GetActiveSnapshot();
+	AttrNumber	m_other;
+	int64		n = 0;
+	/* a count needs no column but the index's: index-only, as SPI's plan */
+	bool		index_only = ts == NULL;
+	Buffer		mvm = InvalidBuffer;
+	Buffer		ovm = InvalidBuffer;
+
+	if (!direct_open(fcinfo, &by_group, &mrel, &orel))
+		return false;
+	m_other = by_group ? rels.m_user_id : rels.m_group_id;
+
+	midx = index_open(by_group ? rels.members_by_group : rels.members_by_user,
+					  AccessShareLock);
+	oidx = index_open(by_group ? rels.users_pkey : rels.groups_pkey,
+					  AccessShareLock);
+	mslot = table_slot_create(mrel, NULL);
+	oslot = table_slot_create(orel, NULL);
+
+	ScanKeyInit(&mkeys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum(id));
+	ScanKeyInit(&mkeys[1], 2, BTGreaterEqualStrategyNumber, F_INT8GE,
+				Int64GetDatum(lower));
+	mscan = index_beginscan(mrel, midx, snapshot, 2, 0);
+	mscan->xs_want_itup = index_only;
+	index_rescan(mscan, mkeys, 2, NULL, 0);
+	oscan = index_beginscan(orel, oidx, snapshot, 1, 0);
+	oscan->xs_want_itup = index_only;
+
+	while ((limit < 0 || n < limit) &&
+		   scan_next(mscan, index_only, &mvm, mslot))
+	{
+		bool		isnull;
+		Datum		other;
+
+		CHECK_FOR_INTERRUPTS();
+		/* the other side's id: the index's second key column */
+		other = index_only ?
+			index_getattr(mscan->xs_itup, 2, mscan->xs_itupdesc, &isnull) :
+			slot_getattr(mslot, m_other, &isnull);
+		ScanKeyInit(&okey, 1, BTEqualStrategyNumber, F_INT8EQ, other);
+		index_rescan(oscan, &okey, 1, NULL, 0);
+		/* a foreign key's row deleted in this snapshot: no row, as a join */
+		if (!scan_next(oscan, index_only, &ovm, oslot))
+			continue;
+		n++;
+		if (ts != NULL)
+		{
+			Datum		values[5];
+			bool		nulls[5];
+			int			i = 0;
+
+			if (by_group)
+			{
+				values[i] = slot_getattr(oslot, rels.u_id, &nulls[i]), i++;
+				values[i] = slot_getattr(oslot, rels.u_username, &nulls[i]), i++;
+				values[i] = slot_getattr(oslot, rels.u_email, &nulls[i]), i++;
+			}
+			else
+			{
+				values[i] = slot_getattr(oslot, rels.g_id, &nulls[i]), i++;
+				values[i] = slot_getattr(oslot, rels.g_name, &nulls[i]), i++;
+			}
+			values[i] = slot_getattr(mslot, rels.m_role, &nulls[i]), i++;
+			values[i] = slot_getattr(mslot, rels.m_created_at, &nulls[i]), i++;
+			Assert(i == desc->natts);
+			tuplestore_putvalues(ts, desc, values, nulls);
+		}
+	}
+
+	if (BufferIsValid(mvm))
+		ReleaseBuffer(mvm);
+	if (BufferIsValid(ovm))
+		ReleaseBuffer(ovm);
+	index_endscan(oscan);
+	index_endscan(mscan);
+	ExecDropSingleTupleTableSlot(oslot);
+	ExecDropSingleTupleTableSlot(mslot);
+	/* locks are kept to the end of the transaction, as the executor's */
+	index_close(oidx, NoLock);
+	table_close(orel, NoLock);
+	index_close(midx, NoLock);
+	table_close(mrel, NoLock);
+
+	*count = n;
+	return true;
+}
+
+/*
+ * Is there a membership (uid, gid)?  One probe of the join table's
+ * primary key.  Returns false, having read nothing, when the direct path
+ * cannot be used.
+ */
+bool
+gu_direct_is_member(FunctionCallInfo fcinfo, int64 uid, int64 gid,
+					bool *result)
+{
+	Relation	mrel,
+				orel,
+				midx;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	ScanKeyData keys[2];
+	Buffer		vmbuf = InvalidBuffer;
+
+	if (!direct_open(fcinfo, NULL, &mrel, &orel))
+		return false;
+	midx = index_open(rels.members_by_user, AccessShareLock);
+	slot = table_slot_create(mrel, NULL);
+	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum(uid));
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum(gid));
+	scan = index_beginscan(mrel, midx, GetActiveSnapshot(), 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
+	*result = scan_next(scan, true, &vmbuf, slot);
+	if (BufferIsValid(vmbuf))
+		ReleaseBuffer(vmbuf);
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(midx, NoLock);
+	table_close(mrel, NoLock);
+	return true;
+}

@@ -1,0 +1,160 @@
+-- The direct index path of the thin reads (user_groups, group_members,
+-- count_user_groups, count_group_members, is_member) gives exactly what
+-- their SPI statements give, and steps aside for SPI whenever it could not:
+-- row-level security, column-level grants, or tables and indexes that are
+-- no longer the ones the extension made.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS group_users CASCADE;
+RESET client_min_messages;
+CREATE EXTENSION group_users;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO';
+
+SHOW group_users.direct_reads;
+-- the prefix is reserved: a misspelt setting is refused
+SET group_users.direct_read = off;
+
+INSERT INTO group_users.users (id, username, email, created_at)
+  SELECT i, 'user' || i, CASE WHEN i % 3 <> 0 THEN 'u' || i || '@example.com' END,
+         '2017-07-17'::timestamptz + i * interval '1 minute'
+  FROM generate_series(1, 300) i;
+INSERT INTO group_users.groups (id, name, created_at)
+  SELECT i, 'group' || i, '2017-07-18'::timestamptz + i * interval '1 hour'
+  FROM generate_series(1, 40) i;
+INSERT INTO group_users.group_users (user_id, group_id, role, created_at)
+  SELECT u, g, (ARRAY['member', 'admin', 'owner'])[1 + (u + g) % 3],
+         '2017-07-19'::timestamptz + (u * 40 + g) * interval '1 second'
+  FROM generate_series(1, 300) u, generate_series(1, 40) g
+  WHERE (u * 7 + g * 13) % 5 = 0 OR g = 40;
+-- rows dead to every snapshot, and a user with no groups
+DELETE FROM group_users.group_users WHERE user_id = 5;
+UPDATE group_users.group_users SET role = 'updated' WHERE group_id = 7 AND user_id < 100;
+
+-- every read of every user and group, unpaged and paged, both ways
+CREATE FUNCTION pg_temp.all_reads() RETURNS TABLE (call text, result text)
+LANGUAGE sql AS $$
+  SELECT 'user_groups ' || u || ' ' || coalesce(a::text, '-') || ' ' || coalesce(m::text, '-'),
+         (SELECT coalesce(json_agg(t), '[]')::text FROM group_users.user_groups(u, a, m) t)
+    FROM generate_series(0, 301) u, (VALUES (NULL::bigint), (0), (13), (40)) a(a),
+         (VALUES (NULL::int), (0), (1), (3)) m(m)
+  UNION ALL
+  SELECT 'group_members ' || g || ' ' || coalesce(a::text, '-') || ' ' || coalesce(m::text, '-'),
+         (SELECT coalesce(json_agg(t), '[]')::text FROM group_users.group_members(g, a, m) t)
+    FROM generate_series(0, 41) g, (VALUES (NULL::bigint), (-5), (150), (300)) a(a),
+         (VALUES (NULL::int), (1), (7)) m(m)
+  UNION ALL
+  SELECT 'counts ' || i, group_users.count_user_groups(i) || ' ' || group_users.count_group_members(i)
+    FROM generate_series(0, 301) i
+  UNION ALL
+  SELECT 'is_member ' || u, string_agg(group_users.is_member(u, g)::text, '' ORDER BY g)
+    FROM generate_series(0, 301) u, generate_series(0, 41) g GROUP BY u
+$$;
+
+CREATE TEMP TABLE spi_reads AS SELECT * FROM pg_temp.all_reads() WHERE false;
+CREATE TEMP TABLE direct_reads AS SELECT * FROM pg_temp.all_reads() WHERE false;
+CREATE FUNCTION pg_temp.compare(label text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  n bigint;
+  diff text;
+BEGIN
+  TRUNCATE spi_reads, direct_reads;
+  SET LOCAL group_users.direct_reads = off;
+  INSERT INTO spi_reads SELECT * FROM pg_temp.all_reads();
+  SET LOCAL group_users.direct_reads = on;
+  INSERT INTO direct_reads SELECT * FROM pg_temp.all_reads();
+  SELECT count(*) INTO n FROM spi_reads;
+  SELECT string_agg(coalesce(s.call, d.call), '; ') INTO diff
+    FROM spi_reads s FULL JOIN direct_reads d USING (call)
+   WHERE s.result IS DISTINCT FROM d.result;
+  RETURN label || ': ' || n || ' calls, ' || coalesce('differ: ' || diff, 'all equal');
+END $$;
+
+SELECT pg_temp.compare('owner');
+
+-- a read-only app role (the README's recipe): direct path
+CREATE ROLE regress_gu_reader;
+GRANT USAGE ON SCHEMA group_users TO regress_gu_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA group_users TO regress_gu_reader;
+GRANT SELECT, INSERT, TRUNCATE ON spi_reads, direct_reads TO regress_gu_reader;
+SET ROLE regress_gu_reader;
+SELECT pg_temp.compare('reader');
+RESET ROLE;
+
+-- column-level grants only: the direct path steps aside, and the executor
+-- accepts the columns the statements read
+CREATE ROLE regress_gu_columns;
+GRANT USAGE ON SCHEMA group_users TO regress_gu_columns;
+GRANT SELECT ON group_users.group_users TO regress_gu_columns;
+GRANT SELECT (id, name) ON group_users.groups TO regress_gu_columns;
+SET ROLE regress_gu_columns;
+SELECT id, name, role FROM group_users.user_groups(1);
+SELECT group_users.count_user_groups(1), group_users.is_member(1, 40);
+-- users: no grant at all
+SELECT * FROM group_users.group_members(40, NULL, 1);
+SELECT group_users.count_group_members(40);
+RESET ROLE;
+
+-- no grant on the join table: the same error on both paths
+CREATE ROLE regress_gu_nothing;
+GRANT USAGE ON SCHEMA group_users TO regress_gu_nothing;
+SET ROLE regress_gu_nothing;
+SELECT group_users.is_member(1, 40);
+SET group_users.direct_reads = off;
+SELECT group_users.is_member(1, 40);
+RESET group_users.direct_reads;
+RESET ROLE;
+
+-- row-level security: a policy hides even-numbered groups and the
+-- memberships of users above 200 from the reader; both paths agree
+ALTER TABLE group_users.groups ENABLE ROW LEVEL SECURITY;
+ALTER TABLE group_users.group_users ENABLE ROW LEVEL SECURITY;
+CREATE POLICY odd_groups ON group_users.groups FOR SELECT TO regress_gu_reader
+  USING (id % 2 = 1);
+CREATE POLICY low_users ON group_users.group_users FOR SELECT TO regress_gu_reader
+  USING (user_id <= 200);
+SET ROLE regress_gu_reader;
+SELECT id FROM group_users.user_groups(3);
+SELECT count(*) FROM group_users.group_members(40);
+SELECT group_users.count_group_members(40), group_users.is_member(250, 40);
+SELECT pg_temp.compare('reader under RLS');
+RESET ROLE;
+-- the owner is not subject to the policies (no FORCE): everything
+SELECT group_users.count_group_members(40), group_users.is_member(250, 40);
+DROP POLICY odd_groups ON group_users.groups;
+DROP POLICY low_users ON group_users.group_users;
+ALTER TABLE group_users.groups DISABLE ROW LEVEL SECURITY;
+ALTER TABLE group_users.group_users DISABLE ROW LEVEL SECURITY;
+
+-- tables and indexes changed: the direct path notices and steps aside
+ALTER INDEX group_users.group_users_group_id_user_id_idx RENAME TO renamed_idx;
+SELECT pg_temp.compare('index renamed');
+ALTER INDEX group_users.renamed_idx RENAME TO group_users_group_id_user_id_idx;
+SELECT pg_temp.compare('index renamed back');
+ALTER TABLE group_users.groups ALTER COLUMN name TYPE varchar(100);
+SELECT id, name FROM group_users.user_groups(1, NULL, 2);
+ALTER TABLE group_users.groups ALTER COLUMN name TYPE text;
+DROP INDEX group_users.group_users_group_id_user_id_idx;
+SELECT pg_temp.compare('index dropped');
+CREATE INDEX group_users_group_id_user_id_idx
+    ON group_users.group_users (group_id, user_id);
+-- a new column before the read ones, and one dropped: attribute numbers move
+ALTER TABLE group_users.users ADD COLUMN nickname text DEFAULT 'nick';
+ALTER TABLE group_users.users DROP COLUMN email;
+ALTER TABLE group_users.users ADD COLUMN email text;
+UPDATE group_users.users SET email = 'again' || id || '@example.com' WHERE id % 2 = 0;
+SELECT pg_temp.compare('columns moved');
+SELECT * FROM group_users.group_members(40, NULL, 3);
+
+-- the extension dropped and made again in the same session
+DROP EXTENSION group_users CASCADE;
+CREATE EXTENSION group_users;
+INSERT INTO group_users.users (id, username) VALUES (1, 'again');
+INSERT INTO group_users.groups (id, name) VALUES (1, 'again');
+SELECT group_users.add_membership(1, 1);
+SELECT id, name, role FROM group_users.user_groups(1);
+SELECT group_users.is_member(1, 1), group_users.count_group_members(1);
+
+DROP TABLE spi_reads, direct_reads;
+DROP ROLE regress_gu_reader;
+DROP ROLE regress_gu_columns;
+DROP ROLE regress_gu_nothing;
