@@ -22,9 +22,9 @@ void
 _PG_init(void)
 {
 	DefineCustomBoolVariable("group_users.direct_reads",
-							 "Runs the thin reads directly on the indexes, without SPI.",
-							 "user_groups, group_members, count_user_groups, count_group_members "
-							 "and is_member.  They use SPI anyway when row-level security "
+							 "Runs the thin reads and the JSON documents directly on the indexes, without SPI.",
+							 "user_groups, group_members, count_user_groups, count_group_members, "
+							 "is_member, user_with_groups and group_with_users.  They use SPI anyway when row-level security "
 							 "applies or the caller's privileges are not table-wide.",
 							 &gu_direct_reads,
 							 true,

@@ -76,6 +76,11 @@ extern bool gu_direct_reads;	/* GUC group_users.direct_reads */
 extern bool gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 						   int64 lower, int64 limit, Tuplestorestate *ts,
 						   TupleDesc desc, int64 *count);
+extern bool gu_direct_document_head(FunctionCallInfo fcinfo, bool group,
+									int64 id, DestReceiver *dest,
+									bool *found);
+extern bool gu_direct_document_list(FunctionCallInfo fcinfo, bool by_group,
+									int64 id, DestReceiver *dest);
 extern bool gu_direct_is_member(FunctionCallInfo fcinfo, int64 uid, int64 gid,
 								bool *result);
 

@@ -2,7 +2,9 @@
  *
  * index_read.c
  *	  The thin reads (user_groups, group_members, their counts, is_member)
- *	  done directly on the indexes, without SPI or an executor.
+ *	  and the two parts of a JSON document (user_with_groups,
+ *	  group_with_users) done directly on the indexes, without SPI or an
+ *	  executor.
  *
  * Through SPI, each call of user_groups() starts a second executor for a
  * statement whose plan is already known: an index scan of the join table
@@ -47,6 +49,7 @@
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
@@ -69,11 +72,16 @@ typedef struct DirectRels
 	AttrNumber	m_group_id;
 	AttrNumber	m_role;
 	AttrNumber	m_created_at;
+	AttrNumber	m_updated_at;
 	AttrNumber	u_id;
 	AttrNumber	u_username;
 	AttrNumber	u_email;
+	AttrNumber	u_created_at;
+	AttrNumber	u_updated_at;
 	AttrNumber	g_id;
 	AttrNumber	g_name;
+	AttrNumber	g_created_at;
+	AttrNumber	g_updated_at;
 } DirectRels;
 
 static DirectRels rels;
@@ -172,13 +180,21 @@ rels_fill(FunctionCallInfo fcinfo)
 	rels.m_group_id = column(rels.members, "group_id", INT8OID);
 	rels.m_role = column(rels.members, "role", TEXTOID);
 	rels.m_created_at = column(rels.members, "created_at", TIMESTAMPTZOID);
+	rels.m_updated_at = column(rels.members, "updated_at", TIMESTAMPTZOID);
+	rels.u_created_at = column(rels.users, "created_at", TIMESTAMPTZOID);
+	rels.u_updated_at = column(rels.users, "updated_at", TIMESTAMPTZOID);
+	rels.g_created_at = column(rels.groups, "created_at", TIMESTAMPTZOID);
+	rels.g_updated_at = column(rels.groups, "updated_at", TIMESTAMPTZOID);
 	rels.u_id = column(rels.users, "id", INT8OID);
 	rels.u_username = column(rels.users, "username", TEXTOID);
 	rels.u_email = column(rels.users, "email", TEXTOID);
 	rels.g_id = column(rels.groups, "id", INT8OID);
 	rels.g_name = column(rels.groups, "name", TEXTOID);
 	if (!rels.m_user_id || !rels.m_group_id || !rels.m_role ||
-		!rels.m_created_at || !rels.u_id || !rels.u_username ||
+		!rels.m_created_at || !rels.m_updated_at ||
+		!rels.u_created_at || !rels.u_updated_at ||
+		!rels.g_created_at || !rels.g_updated_at ||
+		!rels.u_id || !rels.u_username ||
 		!rels.u_email || !rels.g_id || !rels.g_name)
 		return;
 
@@ -305,17 +321,75 @@ scan_next(IndexScanDesc scan, bool index_only, Buffer *vmbuf,
 	return false;
 }
 
+/* Where the rows of a direct read go */
+typedef enum DirectOut
+{
+	OUT_COUNT,					/* nowhere: only counted */
+	OUT_LIST,					/* user_groups / group_members rows */
+	OUT_DOCUMENT				/* the other side's row + the membership's */
+} DirectOut;
+
+/*
+ * Copy columns attnums of slot into values/nulls from position *i on.
+ */
+static void
+take(TupleTableSlot *slot, const AttrNumber *attnums, int n,
+	 Datum *values, bool *nulls, int *i)
+{
+	int			k;
+
+	for (k = 0; k < n; k++, (*i)++)
+		values[*i] = slot_getattr(slot, attnums[k], &nulls[*i]);
+}
+
+/*
+ * A virtual slot with the column types of a document's rows (when
+ * by_group: users' five columns, else groups' four), followed, with_list,
+ * by the membership's five, as the JSON receiver expects them.  The four
+ * descriptors are made once per backend.
+ */
+static TupleTableSlot *
+document_slot(bool by_group, bool with_list)
+{
+	static TupleDesc descs[2][2];
+	static const Oid user_types[] = {INT8OID, TEXTOID, TEXTOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID};
+	static const Oid group_types[] = {INT8OID, TEXTOID, TIMESTAMPTZOID,
+	TIMESTAMPTZOID};
+	static const Oid member_types[] = {INT8OID, INT8OID, TEXTOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID};
+	TupleDesc	desc = descs[by_group][with_list];
+
+	if (desc == NULL)
+	{
+		const Oid  *types = by_group ? user_types : group_types;
+		int			ntypes = by_group ? lengthof(user_types) : lengthof(group_types);
+		int			natts = ntypes + (with_list ? lengthof(member_types) : 0);
+		MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+		int			i;
+
+		desc = CreateTemplateTupleDesc(natts);
+		for (i = 0; i < natts; i++)
+			TupleDescInitEntry(desc, i + 1, NULL,
+							   i < ntypes ? types[i] : member_types[i - ntypes],
+							   -1, 0);
+		MemoryContextSwitchTo(oldcxt);
+		descs[by_group][with_list] = desc;
+	}
+	return MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
+}
+
 /*
  * One side's rows of id: the join table's index on (id, other id) from
  * lower on, each joined to the other side's row by its primary key, at
- * most limit rows (limit < 0: all).  Rows go to ts when it is not NULL;
- * *count gets their number.  Returns false, having read nothing, when the
- * direct path cannot be used.
+ * most limit rows (limit < 0: all).  *count gets their number.  Returns
+ * false, having read nothing, when the direct path cannot be used.
  */
-bool
-gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
-			   int64 lower, int64 limit, Tuplestorestate *ts,
-			   TupleDesc desc, int64 *count)
+static bool
+direct_scan(FunctionCallInfo fcinfo, bool by_group, int64 id,
+			int64 lower, int64 limit, DirectOut out,
+			Tuplestorestate *ts, TupleDesc desc, DestReceiver *dest,
+			int64 *count)
 {
 	Relation	mrel,
 				midx,
@@ -324,20 +398,59 @@ gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 	IndexScanDesc mscan,
 				oscan;
 	TupleTableSlot *mslot,
-			   *oslot;
+			   *oslot,
+			   *vslot = NULL;
 	ScanKeyData mkeys[2];
 	ScanKeyData okey;
 	Snapshot	snapshot = GetActiveSnapshot();
 	AttrNumber	m_other;
 	int64		n = 0;
 	/* a count needs no column but the index's: index-only, as SPI's plan */
-	bool		index_only = ts == NULL;
+	bool		index_only = out == OUT_COUNT;
 	Buffer		mvm = InvalidBuffer;
 	Buffer		ovm = InvalidBuffer;
+	AttrNumber	other_cols[5];
+	AttrNumber	member_cols[5];
+	int			n_other;
+	int			n_member;
 
 	if (!direct_open(fcinfo, &by_group, &mrel, &orel))
 		return false;
 	m_other = by_group ? rels.m_user_id : rels.m_group_id;
+
+	/* the columns written, in the order of the statement they replace */
+	if (by_group)
+	{
+		other_cols[0] = rels.u_id;
+		other_cols[1] = rels.u_username;
+		other_cols[2] = rels.u_email;
+		other_cols[3] = rels.u_created_at;
+		other_cols[4] = rels.u_updated_at;
+		n_other = out == OUT_LIST ? 3 : 5;
+	}
+	else
+	{
+		other_cols[0] = rels.g_id;
+		other_cols[1] = rels.g_name;
+		other_cols[2] = rels.g_created_at;
+		other_cols[3] = rels.g_updated_at;
+		n_other = out == OUT_LIST ? 2 : 4;
+	}
+	if (out == OUT_LIST)
+	{
+		member_cols[0] = rels.m_role;
+		member_cols[1] = rels.m_created_at;
+		n_member = 2;
+	}
+	else
+	{
+		member_cols[0] = rels.m_user_id;
+		member_cols[1] = rels.m_group_id;
+		member_cols[2] = rels.m_role;
+		member_cols[3] = rels.m_created_at;
+		member_cols[4] = rels.m_updated_at;
+		n_member = 5;
+	}
 
 	midx = index_open(by_group ? rels.members_by_group : rels.members_by_user,
 					  AccessShareLock);
@@ -345,6 +458,11 @@ gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 					  AccessShareLock);
 	mslot = table_slot_create(mrel, NULL);
 	oslot = table_slot_create(orel, NULL);
+	if (out == OUT_DOCUMENT)
+	{
+		vslot = document_slot(by_group, true);
+		dest->rStartup(dest, CMD_SELECT, vslot->tts_tupleDescriptor);
+	}
 
 	ScanKeyInit(&mkeys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
 				Int64GetDatum(id));
@@ -361,6 +479,7 @@ gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 	{
 		bool		isnull;
 		Datum		other;
+		int			i = 0;
 
 		CHECK_FOR_INTERRUPTS();
 		/* the other side's id: the index's second key column */
@@ -373,30 +492,33 @@ gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 		if (!scan_next(oscan, index_only, &ovm, oslot))
 			continue;
 		n++;
-		if (ts != NULL)
+		if (out == OUT_LIST)
 		{
 			Datum		values[5];
 			bool		nulls[5];
-			int			i = 0;
 
-			if (by_group)
-			{
-				values[i] = slot_getattr(oslot, rels.u_id, &nulls[i]), i++;
-				values[i] = slot_getattr(oslot, rels.u_username, &nulls[i]), i++;
-				values[i] = slot_getattr(oslot, rels.u_email, &nulls[i]), i++;
-			}
-			else
-			{
-				values[i] = slot_getattr(oslot, rels.g_id, &nulls[i]), i++;
-				values[i] = slot_getattr(oslot, rels.g_name, &nulls[i]), i++;
-			}
-			values[i] = slot_getattr(mslot, rels.m_role, &nulls[i]), i++;
-			values[i] = slot_getattr(mslot, rels.m_created_at, &nulls[i]), i++;
+			take(oslot, other_cols, n_other, values, nulls, &i);
+			take(mslot, member_cols, n_member, values, nulls, &i);
 			Assert(i == desc->natts);
 			tuplestore_putvalues(ts, desc, values, nulls);
 		}
+		else if (out == OUT_DOCUMENT)
+		{
+			ExecClearTuple(vslot);
+			take(oslot, other_cols, n_other, vslot->tts_values,
+				 vslot->tts_isnull, &i);
+			take(mslot, member_cols, n_member, vslot->tts_values,
+				 vslot->tts_isnull, &i);
+			ExecStoreVirtualTuple(vslot);
+			dest->receiveSlot(vslot, dest);
+		}
 	}
 
+	if (vslot != NULL)
+	{
+		dest->rShutdown(dest);
+		ExecDropSingleTupleTableSlot(vslot);
+	}
 	if (BufferIsValid(mvm))
 		ReleaseBuffer(mvm);
 	if (BufferIsValid(ovm))
@@ -412,6 +534,101 @@ gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 	table_close(mrel, NoLock);
 
 	*count = n;
+	return true;
+}
+
+/*
+ * user_groups / group_members rows (ts not NULL), or their number only:
+ * see direct_scan().
+ */
+bool
+gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
+			   int64 lower, int64 limit, Tuplestorestate *ts,
+			   TupleDesc desc, int64 *count)
+{
+	return direct_scan(fcinfo, by_group, id, lower, limit,
+					   ts != NULL ? OUT_LIST : OUT_COUNT, ts, desc, NULL,
+					   count);
+}
+
+/*
+ * The list of a JSON document, to dest: the other side's rows of id with
+ * their memberships, as the statement of user_with_groups.c gives them.
+ */
+bool
+gu_direct_document_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
+						DestReceiver *dest)
+{
+	int64		count;
+
+	return direct_scan(fcinfo, by_group, id, PG_INT64_MIN, -1, OUT_DOCUMENT,
+					   NULL, NULL, dest, &count);
+}
+
+/*
+ * The head of a JSON document, to dest: the row of user id (or, with
+ * group, of group id) by primary key; *found says whether there is one.
+ */
+bool
+gu_direct_document_head(FunctionCallInfo fcinfo, bool group, int64 id,
+						DestReceiver *dest, bool *found)
+{
+	Relation	mrel,
+				orel,
+				oidx;
+	IndexScanDesc scan;
+	TupleTableSlot *slot,
+			   *vslot;
+	ScanKeyData key;
+	/* the head's table is the other side of the list of the other kind */
+	bool		by_group = !group;
+
+	if (!direct_open(fcinfo, &by_group, &mrel, &orel))
+		return false;
+	table_close(mrel, NoLock);	/* locked, as SPI's would be: not read */
+
+	oidx = index_open(group ? rels.groups_pkey : rels.users_pkey,
+					  AccessShareLock);
+	slot = table_slot_create(orel, NULL);
+	vslot = document_slot(!group, false);
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(id));
+	scan = index_beginscan(orel, oidx, GetActiveSnapshot(), 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	*found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	dest->rStartup(dest, CMD_SELECT, vslot->tts_tupleDescriptor);
+	if (*found)
+	{
+		int			i = 0;
+		AttrNumber	cols[5];
+		int			ncols;
+
+		if (group)
+		{
+			cols[0] = rels.g_id;
+			cols[1] = rels.g_name;
+			cols[2] = rels.g_created_at;
+			cols[3] = rels.g_updated_at;
+			ncols = 4;
+		}
+		else
+		{
+			cols[0] = rels.u_id;
+			cols[1] = rels.u_username;
+			cols[2] = rels.u_email;
+			cols[3] = rels.u_created_at;
+			cols[4] = rels.u_updated_at;
+			ncols = 5;
+		}
+		take(slot, cols, ncols, vslot->tts_values, vslot->tts_isnull, &i);
+		ExecStoreVirtualTuple(vslot);
+		dest->receiveSlot(vslot, dest);
+	}
+	dest->rShutdown(dest);
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(vslot);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(oidx, NoLock);
+	table_close(orel, NoLock);
 	return true;
 }
 

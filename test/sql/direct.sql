@@ -1,6 +1,7 @@
 -- The direct index path of the thin reads (user_groups, group_members,
--- count_user_groups, count_group_members, is_member) gives exactly what
--- their SPI statements give, and steps aside for SPI whenever it could not:
+-- count_user_groups, count_group_members, is_member) and of the two JSON
+-- documents (user_with_groups, group_with_users) gives exactly what their
+-- SPI statements give, and steps aside for SPI whenever it could not:
 -- row-level security, column-level grants, or tables and indexes that are
 -- no longer the ones the extension made.
 SET client_min_messages = warning;
@@ -14,9 +15,11 @@ SHOW group_users.direct_reads;
 -- the prefix is reserved: a misspelt setting is refused
 SET group_users.direct_read = off;
 
-INSERT INTO group_users.users (id, username, email, created_at)
-  SELECT i, 'user' || i, CASE WHEN i % 3 <> 0 THEN 'u' || i || '@example.com' END,
-         '2017-07-17'::timestamptz + i * interval '1 minute'
+INSERT INTO group_users.users (id, username, email, created_at, updated_at)
+  SELECT i, 'user' || i || CASE WHEN i % 7 = 0 THEN ' "quoted" \ ü' ELSE '' END,
+         CASE WHEN i % 3 <> 0 THEN 'u' || i || '@example.com' END,
+         '2017-07-17'::timestamptz + i * interval '1 minute',
+         '2018-01-01'::timestamptz + i * interval '1 second'
   FROM generate_series(1, 300) i;
 INSERT INTO group_users.groups (id, name, created_at)
   SELECT i, 'group' || i, '2017-07-18'::timestamptz + i * interval '1 hour'
@@ -45,6 +48,12 @@ LANGUAGE sql AS $$
   UNION ALL
   SELECT 'counts ' || i, group_users.count_user_groups(i) || ' ' || group_users.count_group_members(i)
     FROM generate_series(0, 301) i
+  UNION ALL
+  SELECT 'user_with_groups ' || u || ' ' || w, group_users.user_with_groups(u, w)::text
+    FROM generate_series(0, 301) u, (VALUES (true), (false)) w(w)
+  UNION ALL
+  SELECT 'group_with_users ' || g || ' ' || w, group_users.group_with_users(g, w)::text
+    FROM generate_series(0, 41) g, (VALUES (true), (false)) w(w)
   UNION ALL
   SELECT 'is_member ' || u, string_agg(group_users.is_member(u, g)::text, '' ORDER BY g)
     FROM generate_series(0, 301) u, generate_series(0, 41) g GROUP BY u
