@@ -6,7 +6,7 @@
 # (Sequelize findByPk vs the function).  See bench/README.md.
 #
 #   bash bench/run.sh [--scale N] [--quick] [--rounds N] [--duration S]
-#                     [--clients "1 2"] [--only REGEX] [--no-node]
+#                     [--clients "1 2"] [--only REGEX] [--no-node] [--standby]
 #
 # Writes bench/results/<date>-scale<N>.md, bench/results/latest.md and
 # bench/results/latest.png.  Not part of the tests (.ci/run never calls it).
@@ -22,18 +22,25 @@ usage() {
 	cat <<'EOF'
 Options:
   --scale N      multiply users and memberships by N (default 1: 100k users,
-                 1M memberships; 10: 1M users, 10M memberships)
+                 1M memberships; 10: 1M users, 10M memberships; with --quick:
+                 the quick dataset's 20k users times N)
   --quick        smoke run: small dataset, 2 s runs, 1 round
   --rounds N     rounds per script (default 5; quick 1)
   --duration S   seconds per pgbench run (default 3; quick 2)
   --clients L    client counts, space separated (default "1 2")
   --only REGEX   only the cases whose id matches REGEX (see bench/cases.tsv)
   --no-node      skip the Node benchmark
+  --standby      also make a streaming hot standby of the cluster and run the
+                 read cases' function and SELECT 1 on it, interleaved with the
+                 same scripts on the primary ("Reads on a hot standby")
+Environment:
+  GU_BENCH_NO_BUILD=1  skip scripts/build.sh: use the group_users already
+                 installed (e.g. while src/ is being edited and may not build)
 EOF
 }
 
 orig_args="$*"
-scale=1 quick=0 rounds="" duration="" clients="1 2" only="" node_bench=1
+scale=1 quick=0 rounds="" duration="" clients="1 2" only="" node_bench=1 standby=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--scale) scale=${2:?}; shift 2 ;;
@@ -44,6 +51,7 @@ while [ $# -gt 0 ]; do
 		--clients) clients=${2:?}; shift 2 ;;
 		--only) only=${2:?}; shift 2 ;;
 		--no-node) node_bench=0; shift ;;
+		--standby) standby=1; shift ;;
 		-h|--help) usage; exit 0 ;;
 		*) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -53,7 +61,7 @@ for c in $clients; do [[ $c =~ ^[1-9][0-9]?$ ]] || { echo "run.sh: bad client co
 
 if [ "$quick" -eq 1 ]; then
 	: "${rounds:=1}" "${duration:=2}"
-	nusers=20000 nwriters=2000 ngroups=2000 nbench=200 nlists=200
+	nusers=$((20000 * scale)) nwriters=2000 ngroups=2000 nbench=200 nlists=200
 	node_duration=1
 else
 	: "${rounds:=5}" "${duration:=3}"
@@ -84,18 +92,33 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-(cd "$REPO" && bash scripts/build.sh)
-echo "group_users built and installed"
+if [ "${GU_BENCH_NO_BUILD:-0}" = 1 ]; then   # src/ may be mid-edit: bench what is installed
+	echo "GU_BENCH_NO_BUILD=1: build skipped, using the installed group_users"
+else
+	(cd "$REPO" && bash scripts/build.sh)
+	echo "group_users built and installed"
+fi
 
 # ---------------------------------------------------------------- 2. cluster
 step "throwaway cluster"
 work=$(mktemp -d /var/tmp/gu-bench.XXXXXX)   # on disk (not tmpfs): commits really fsync
 pgdata=$work/data sock=$work/sock
+sdata=$work/standby ssock=$work/ssock     # the hot standby (--standby), inside $work too
 mkdir -p "$sock" "$work/logs"
 chown -R postgres:postgres "$work"
+# Stops the standby if it runs (before the primary, whose fast shutdown
+# would otherwise wait for its walsender), then deletes its directories
+stop_standby() {
+	if [ -f "$sdata/postmaster.pid" ]; then
+		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$sdata" -m fast -w stop >/dev/null 2>&1 ||
+			runuser -u postgres -- "$PGBIN/pg_ctl" -D "$sdata" -m immediate -w stop >/dev/null 2>&1 || true
+	fi
+	rm -rf "$sdata" "$ssock"
+}
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
+	stop_standby
 	if [ -f "$pgdata/postmaster.pid" ]; then
 		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 ||
 			runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1 || true
@@ -106,10 +129,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port=""
-for p in $(seq 54330 54429); do
-	if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-done
+# free_port FIRST: the first port from FIRST to 54429 that nothing listens on
+# (TCP) and that has no socket in our directories (our clusters have no TCP)
+free_port() {
+	local p
+	for p in $(seq "$1" 54429); do
+		[ -e "$sock/.s.PGSQL.$p" ] || [ -e "$ssock/.s.PGSQL.$p" ] && continue
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+	done
+}
+port=$(free_port 54330)
 [ -n "$port" ] || { echo "run.sh: no free port in 54330-54429" >&2; exit 1; }
 
 runuser -u postgres -- "$PGBIN/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 \
@@ -196,9 +225,10 @@ echo "  loaded in $((load_ms / 1000)) s; VACUUM ANALYZE ..."
 vac_start=$(now_ms)
 "${PSQL[@]}" -c "VACUUM (ANALYZE)" -c "CHECKPOINT"
 vac_ms=$(($(now_ms) - vac_start))
-"${PSQL[@]}" -At -c "SELECT sum(pg_prewarm(c.oid))::bigint || ' blocks prewarmed'
+prewarm_sql="SELECT sum(pg_prewarm(c.oid))::bigint || ' blocks prewarmed'
 	FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-	WHERE n.nspname IN ('group_users', 'bench') AND c.relkind IN ('r', 'i')" | sed 's/^/  /'
+	WHERE n.nspname IN ('group_users', 'bench') AND c.relkind IN ('r', 'i')"
+"${PSQL[@]}" -At -c "$prewarm_sql" | sed 's/^/  /'
 echo "  VACUUM ANALYZE + CHECKPOINT in $((vac_ms / 1000)) s"
 
 # ---------------------------------------------------------------- meta
@@ -212,7 +242,7 @@ meta=$work/meta.tsv
 	printf 'memory\t%s\n' "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 	printf 'cpu\t%s\n' "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 	printf 'os\t%s\n' "$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
-	printf 'git\t%s\n' "$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null)$(cd "$REPO" && git diff --quiet HEAD -- src sql 2>/dev/null || echo ' (src/ or sql/ modified)')"
+	printf 'git\t%s\n' "$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null)$(cd "$REPO" && git diff --quiet HEAD -- src sql 2>/dev/null || echo ' (src/ or sql/ modified)')$([ "${GU_BENCH_NO_BUILD:-0}" = 1 ] && echo ', **build skipped** (GU_BENCH_NO_BUILD=1: the group_users already installed was benchmarked, not necessarily this tree)')"
 	printf 'node\t%s\n' "$(node --version 2>/dev/null || echo none)"
 	printf 'load_seconds\t%s\nvacuum_seconds\t%s\n' "$((load_ms / 1000))" "$((vac_ms / 1000))"
 	"${PSQL[@]}" -At -F $'\t' -c "SELECT 'pg_version', version()" \
@@ -243,6 +273,69 @@ while IFS=$'\t' read -r c_case c_title c_kind c_desc c_script c_vmode c_defines;
 	if [ ${#CASE_ORDER[@]} -eq 0 ] || [ "${CASE_ORDER[-1]}" != "$c_case" ]; then CASE_ORDER+=("$c_case"); fi
 done <"$BENCH/cases.tsv"
 [ ${#CASE_ORDER[@]} -gt 0 ] || { echo "run.sh: no case matches --only '$only'" >&2; exit 2; }
+# The read cases (their function writes nothing: it is not verified by the
+# memberships it leaves), the ones that can also run on the standby
+declare -A READ_CASE=()
+for idx in "${!C_CASE[@]}"; do
+	[ "${C_KIND[$idx]}" = fn ] && [ "${C_VMODE[$idx]}" != state ] && READ_CASE[${C_CASE[$idx]}]=1
+done
+# on_standby IDX: whether --standby runs this script on the standby too
+on_standby() {
+	[ "$standby" -eq 1 ] && [ -n "${READ_CASE[${C_CASE[$1]}]:-}" ] &&
+		{ [ "${C_KIND[$1]}" = fn ] || [ "${C_KIND[$1]}" = select1 ]; }
+}
+
+# ---------------------------------------------------------------- hot standby (--standby)
+# wait_replay SECONDS: waits until the standby has replayed all the WAL the
+# primary has written by now; prints that LSN and the seconds it took, fails
+# on timeout
+wait_replay() {
+	local target n=0 start
+	start=$(now_ms)
+	target=$("${PSQL[@]}" -At -c "SELECT pg_current_wal_lsn()")
+	until [ "$("${SPSQL[@]}" -At -c "SELECT pg_last_wal_replay_lsn() >= '$target'::pg_lsn")" = t ]; do
+		n=$((n + 1))
+		[ "$n" -le $(($1 * 10)) ] || return 1
+		sleep 0.1
+	done
+	echo "$target $(((($(now_ms) - start) + 500) / 1000))"
+}
+
+if [ "$standby" -eq 1 ] && [ ${#READ_CASE[@]} -eq 0 ]; then
+	echo "run.sh: --standby: no read case among the selected ones, no standby made" >&2
+	standby=0
+fi
+if [ "$standby" -eq 1 ]; then
+	step "hot standby"
+	sport=$(free_port $((port + 1)))
+	[ -n "$sport" ] || { echo "run.sh: no free port for the standby in $((port + 1))-54429" >&2; exit 1; }
+	SPSQL=("${PSQL[@]}" -h "$ssock" -p "$sport")   # psql on the standby
+	mkdir -p "$ssock" && chown postgres:postgres "$ssock"
+	# -R: standby.signal and primary_conninfo (our unix socket); -X stream:
+	# the WAL of the copy comes with it; -N: no fsync of a throwaway copy
+	runuser -u postgres -- "$PGBIN/pg_basebackup" -h "$sock" -p "$port" -U postgres -D "$sdata" \
+		-R -X stream -c fast -N
+	# The primary's settings (copied with it), but its own port and socket.
+	# max_standby_streaming_delay = -1: replay waits for a running benchmark
+	# query instead of cancelling it (and we wait for replay before each run).
+	cat >>"$sdata/postgresql.conf" <<EOF
+
+# --- group_users benchmark: the hot standby
+port = $sport
+unix_socket_directories = '$ssock'
+hot_standby = on
+max_standby_streaming_delay = -1
+EOF
+	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$sdata" -l "$work/logs/standby.log" -w -t 600 start >/dev/null
+	[ "$("${SPSQL[@]}" -At -c "SELECT pg_is_in_recovery()")" = t ] ||
+		{ echo "run.sh: the standby is not in recovery" >&2; exit 1; }
+	replayed=$(wait_replay 600) || { echo "run.sh: the standby did not catch up within 600 s" >&2; exit 1; }
+	echo "standby: $sdata, socket $ssock, port $sport (no TCP); replayed up to ${replayed% *} in ${replayed#* } s"
+	"${SPSQL[@]}" -At -c "$prewarm_sql" | sed 's/^/  standby: /'
+	printf 'standby\tstreaming hot standby of the cluster (pg_basebackup -R -X stream), own port and unix socket, the same settings plus max_standby_streaming_delay = -1\n' >>"$meta"
+	printf 'standby\tcaught up after the load (replayed up to the primary'"'"'s LSN %s in %s s), then prewarmed like the primary; before each standby run the script waits until it has replayed everything again\n' \
+		"${replayed% *}" "${replayed#* }" >>"$meta"
+fi
 
 # The constants every script may use: pgbench -D and psql -v alike
 resolve() {  # resolve "@gid_small" -> its value
@@ -319,14 +412,14 @@ canon_sql() {
 			;;
 	esac
 }
-canon() {  # canon IDX SAMPLE -> the canonical line, or ERROR: ...
+canon() {  # canon IDX SAMPLE [PSQL OPTIONS] -> the canonical line, or ERROR: ...
 	local idx=$1 i=$2 write=0 out
 	[ "${C_VMODE[$idx]}" = state ] && write=1
 	local -a v=()
 	mapfile -t v < <(sample_vars "$i" "$write")
 	while read -r kv; do v+=(-v "$kv"); done < <(const_words 1 "${C_DEFINES[$idx]}")
 	if out=$(canon_sql "${C_SCRIPT[$idx]}" "${C_VMODE[$idx]}" |
-		"${PSQL[@]}" -At "${v[@]}" -f - 2>&1); then
+		"${PSQL[@]}" -At "${v[@]}" "${@:3}" -f - 2>&1); then
 		echo "$out" | tail -n 1
 	else
 		echo "ERROR: $(echo "$out" | grep -m1 ERROR || echo "$out" | tail -n 1)"
@@ -359,6 +452,22 @@ for case_id in "${CASE_ORDER[@]}"; do
 		printf '%s\t%s\t%s\t%s\n' "$case_id" "${C_KIND[$idx]}" "$status" "$detail" >>"$verify_tsv"
 		printf '  %-4s %-24s = %-55s %s\n' "$status" "$case_id" "${C_DESC[$idx]}" "${detail:0:90}"
 	done
+	# --standby: the function on the standby gives what it gives on the primary
+	if on_standby "$fn"; then
+		status=PASS detail=""
+		for i in 1 2 3; do
+			a=$(canon "$fn" "$i" -h "$ssock" -p "$sport")
+			if [[ ${fn_out[$i]} == ERROR* || $a == ERROR* || "$a" != "${fn_out[$i]}" ]]; then
+				status=FAIL
+				detail+="sample $i: primary [${fn_out[$i]}] vs standby [$a]; "
+			else
+				detail+="${a% *}; "
+			fi
+		done
+		[ "$status" = FAIL ] && nfail=$((nfail + 1))
+		printf '%s\t%s\t%s\t%s\n' "$case_id" "fn@standby" "$status" "$detail" >>"$verify_tsv"
+		printf '  %-4s %-24s = %-55s %s\n' "$status" "$case_id" "the function on the hot standby" "${detail:0:90}"
+	fi
 done
 echo "  verification: $nfail pair(s) failed"
 
@@ -399,9 +508,10 @@ plans=$work/plans.txt
 
 # ---------------------------------------------------------------- 5. pgbench
 nscripts=${#C_CASE[@]}
-nruns=0; for c in $clients; do nruns=$((nruns + nscripts * rounds)); done
-step "pgbench: ${#CASE_ORDER[@]} calls, $nscripts scripts, $rounds round(s) x ${duration} s, clients: $clients" \
-	"(about $((nruns * (duration + 1) / 60)) min)"
+nstandby=0; for idx in "${!C_CASE[@]}"; do on_standby "$idx" && nstandby=$((nstandby + 1)); done
+nruns=0; for c in $clients; do nruns=$((nruns + (nscripts + nstandby) * rounds)); done
+step "pgbench: ${#CASE_ORDER[@]} calls, $nscripts scripts$([ "$nstandby" -gt 0 ] && echo " (+ $nstandby on the standby)")," \
+	"$rounds round(s) x ${duration} s, clients: $clients (about $((nruns * (duration + 1) / 60)) min)"
 count_rows() {
 	"${PSQL[@]}" -At -c "SELECT count(*) || ' memberships, md5 of the read users'' rows ' ||
 		md5(string_agg(user_id || ':' || group_id || ':' || role, ',' ORDER BY user_id, group_id))
@@ -411,6 +521,30 @@ rows_before=$(count_rows)
 runs_tsv=$work/runs.tsv
 printf 'clients\tcase\tkind\tround\ttps\tlatency_ms\tstatus\n' >"$runs_tsv"
 bench_start=$(date +%s) done_runs=0 nerr=0
+# bench_once C CASE IDX ROUND KIND [CONNECTION OPTIONS]: one pgbench run of
+# script IDX, recorded in runs.tsv under KIND; appends its TPS to $line.
+# The standby's runs are recorded as kind "fn@standby" and "select1@standby".
+bench_once() {
+	local c=$1 case_id=$2 idx=$3 r=$4 kind=$5 log rc=0 tps lat failed status kv
+	local -a defs=()
+	while read -r kv; do defs+=(-D "$kv"); done < <(const_words "$c" "${C_DEFINES[$idx]}")
+	log=$work/logs/pgbench-$c-$case_id-$kind-$r.log
+	"$PGBIN/pgbench" "${@:6}" -n -M prepared -c "$c" -j "$c" -T "$duration" "${defs[@]}" \
+		-f "${C_SCRIPT[$idx]}" >"$log" 2>&1 || rc=$?
+	tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$log")
+	lat=$(sed -n 's/^latency average = \([0-9.]*\) ms$/\1/p' "$log")
+	failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$log")
+	status=ok
+	if [ "$rc" -ne 0 ] || [ -z "$tps" ] || [ "${failed:-0}" != 0 ] || grep -q 'aborted' "$log"; then
+		status=ERROR nerr=$((nerr + 1))
+		echo "  ERROR in $case_id/$kind (c=$c, round $r), pgbench exit $rc:"
+		grep -m3 -iE 'error|abort|fatal' "$log" | sed 's/^/    /' || true
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$case_id" "$kind" "$r" \
+		"${tps:-0}" "${lat:-0}" "$status" >>"$runs_tsv"
+	line+=$(printf ' %s %s' "$kind" "$(fmt_int "${tps%.*}" 2>/dev/null || echo "$tps")")
+	done_runs=$((done_runs + 1))
+}
 for c in $clients; do
 	for case_id in "${CASE_ORDER[@]}"; do
 		idxs=()
@@ -418,25 +552,14 @@ for c in $clients; do
 		for r in $(seq 1 "$rounds"); do
 			line=""
 			for idx in "${idxs[@]}"; do
-				defs=()
-				while read -r kv; do defs+=(-D "$kv"); done < <(const_words "$c" "${C_DEFINES[$idx]}")
-				log=$work/logs/pgbench-$c-$case_id-${C_KIND[$idx]}-$r.log
-				rc=0
-				"$PGBIN/pgbench" -n -M prepared -c "$c" -j "$c" -T "$duration" "${defs[@]}" \
-					-f "${C_SCRIPT[$idx]}" >"$log" 2>&1 || rc=$?
-				tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$log")
-				lat=$(sed -n 's/^latency average = \([0-9.]*\) ms$/\1/p' "$log")
-				failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$log")
-				status=ok
-				if [ "$rc" -ne 0 ] || [ -z "$tps" ] || [ "${failed:-0}" != 0 ] || grep -q 'aborted' "$log"; then
-					status=ERROR nerr=$((nerr + 1))
-					echo "  ERROR in $case_id/${C_KIND[$idx]} (c=$c, round $r), pgbench exit $rc:"
-					grep -m3 -iE 'error|abort|fatal' "$log" | sed 's/^/    /' || true
+				bench_once "$c" "$case_id" "$idx" "$r" "${C_KIND[$idx]}"
+				# Right after the same script on the primary, so that the two
+				# share the state of the machine; the standby has first replayed
+				# everything, so no replay competes with the run
+				if on_standby "$idx"; then
+					wait_replay 60 >/dev/null || echo "  warning: the standby is still replaying after 60 s"
+					bench_once "$c" "$case_id" "$idx" "$r" "${C_KIND[$idx]}@standby" -h "$ssock" -p "$sport"
 				fi
-				printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$case_id" "${C_KIND[$idx]}" "$r" \
-					"${tps:-0}" "${lat:-0}" "$status" >>"$runs_tsv"
-				line+=$(printf ' %s %s' "${C_KIND[$idx]}" "$(fmt_int "${tps%.*}" 2>/dev/null || echo "$tps")")
-				done_runs=$((done_runs + 1))
 			done
 			el=$(($(date +%s) - bench_start))
 			left=$((el * (nruns - done_runs) / done_runs))
@@ -454,6 +577,10 @@ else
 fi
 printf 'dataset\tmemberships in all after the runs: %s\n' "$("${PSQL[@]}" -At -c "SELECT count(*) FROM group_users.group_users")" >>"$meta"
 echo "  read users' memberships: before [$rows_before], after [$rows_after]"
+if [ "$standby" -eq 1 ]; then   # not needed any more: stop it before the Node benchmark
+	stop_standby
+	echo "  standby stopped and deleted"
+fi
 
 # ---------------------------------------------------------------- 6. node
 node_json=$work/node.json
@@ -466,7 +593,10 @@ fi
 
 # ---------------------------------------------------------------- 7. report
 step "report"
-name="$start_stamp-scale$scale"; [ "$quick" -eq 1 ] && name="$start_stamp-quick"
+name="$start_stamp-scale$scale"
+if [ "$quick" -eq 1 ]; then
+	name="$start_stamp-quick"; [ "$scale" -ne 1 ] && name+="-scale$scale"
+fi
 [ -n "$only" ] && name+="-partial"
 mkdir -p "$BENCH/results"
 cp "$runs_tsv" "$BENCH/results/$name.runs.tsv"

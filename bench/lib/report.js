@@ -5,8 +5,9 @@
 //   node report.js --bench DIR --work DIR --name NAME --md FILE --png FILE
 //
 // Inputs: DIR/cases.tsv, DIR/targets.tsv (the bench directory), and in the
-// work directory meta.tsv, runs.tsv (one line per pgbench run), verify.tsv,
-// node.json (optional).
+// work directory meta.tsv, runs.tsv (one line per pgbench run; with --standby
+// also kinds "fn@standby" and "select1@standby"), verify.tsv, node.json
+// (optional).
 
 const fs = require('fs');
 const path = require('path');
@@ -41,7 +42,7 @@ for (const [c, kind, min] of readTsv(path.join(opt.bench, 'targets.tsv'))) {
   (targets[c] = targets[c] || []).push({ kind, min: Number(min), text: min });
 }
 const meta = {};
-const metaList = { setting: [], dataset: [] };
+const metaList = { setting: [], dataset: [], standby: [] };
 for (const [k, ...v] of readTsv(path.join(opt.work, 'meta.tsv'))) {
   if (k in metaList) metaList[k].push(v.join('\t')); else meta[k] = v.join('\t');
 }
@@ -79,7 +80,7 @@ const KINDS = [
   ['sqlfn', '× SQL function'],
   ['seq', '× Sequelize sequence'],
 ];
-const KIND_SHORT = { raw: 'raw SQL', postgrest: 'PostgREST', seq: 'Sequelize seq', plpgsql: 'PL/pgSQL', sqlfn: 'SQL fn', select1: 'SELECT 1', findByPk: 'findByPk' };
+const KIND_SHORT = { raw: 'raw SQL', postgrest: 'PostgREST', seq: 'Sequelize seq', plpgsql: 'PL/pgSQL', sqlfn: 'SQL fn', select1: 'SELECT 1', findByPk: 'findByPk', 'fn@standby': 'the function on the hot standby' };
 
 const verifyFails = (c) => verify.filter((v) => v.c === c && v.status !== 'PASS');
 
@@ -150,14 +151,14 @@ const nPass = verify.filter((v) => v.status === 'PASS').length;
 const nFail = verify.length - nPass;
 p('## Verification');
 p();
-p(`Before timing, each function and each of its anchors ran on 3 sample ids and their results were compared (rows as text, JSON as jsonb, writes by the memberships they leave): **${nPass} PASS, ${nFail} FAIL**.`);
+p(`Before timing, each function and each of its anchors ran on 3 sample ids and their results were compared (rows as text, JSON as jsonb, writes by the memberships they leave)${verify.some((v) => v.kind === 'fn@standby') ? '; each read function also ran on the hot standby and was compared with its results on the primary' : ''}: **${nPass} PASS, ${nFail} FAIL**.`);
 if (nFail) {
   p();
   p('| call | anchor | result |');
   p('|---|---|---|');
   for (const v of verify.filter((x) => x.status !== 'PASS')) {
     const d = caseById[v.c].variants.find((x) => x.kind === v.kind);
-    p(`| ${caseById[v.c].title} | ${d ? d.desc : v.kind} | **FAIL**: ${v.detail.replace(/\|/g, '\\|')} |`);
+    p(`| ${caseById[v.c].title} | ${d ? d.desc : KIND_SHORT[v.kind] || v.kind} | **FAIL**: ${v.detail.replace(/\|/g, '\\|')} |`);
   }
 }
 if (node && node.verify) {
@@ -179,6 +180,33 @@ p('¹ raw SQL: the raw join for the lists (for the JSON functions, the join Sequ
 p('the equivalent plain statement for the writes, the best single statement for users_with_groups. ');
 p('⚠ marks an anchor or function with pgbench errors in some round.');
 p();
+
+// ---------------------------------------------------------------- standby
+// Read cases whose function also ran on the hot standby (run.sh --standby)
+const standbyCases = ranCases.filter((c) => runs.some((r) => r.c === c.id && r.kind === 'fn@standby'));
+if (standbyCases.length) {
+  p('## Reads on a hot standby');
+  p();
+  p('A streaming hot standby of the same cluster, on the same machine. In every round, each read call\'s function and `SELECT 1` ran on the standby right after the same script on the primary, with the same clients and duration; the standby had first replayed all the WAL the primary had written.');
+  for (const s of metaList.standby) p(`* ${s}`);
+  p();
+  p('| call | clients | primary TPS | standby TPS | standby / primary | SELECT 1 on the standby | SELECT 1 on the primary |');
+  p('|---|---:|---:|---:|---:|---:|---:|');
+  for (const c of standbyCases) {
+    for (const clients of clientCounts) {
+      const f = stat(clients, c.id, 'fn');
+      const sf = stat(clients, c.id, 'fn@standby');
+      if (!f || !sf) continue;
+      const s1 = stat(clients, c.id, 'select1@standby');
+      const p1 = stat(clients, c.id, 'select1');
+      const warn = (x) => (x && x.errors ? ' ⚠' : '');
+      p(`| ${c.title} | ${clients} | ${fmtInt(f.tps)}${warn(f)} | ${fmtInt(sf.tps)}${warn(sf)} | ${fmtRatio(sf.tps / f.tps)} | ${s1 ? fmtInt(s1.tps) + warn(s1) : '—'} | ${p1 ? fmtInt(p1.tps) + warn(p1) : '—'} |`);
+    }
+  }
+  p();
+  p('standby / primary = the function\'s median TPS on the standby / on the primary. The `SELECT 1` columns are the floor of each server: an empty round trip. ⚠ marks pgbench errors in some round.');
+  p();
+}
 
 if (node) {
   p(`## Node (one client, sequential awaits, ${node.rounds} round(s) × ${node.duration} s, interleaved)`);
@@ -233,6 +261,11 @@ for (const clients of clientCounts) {
       const s = stat(clients, c.id, v.kind);
       if (!s) continue;
       p(`| ${c.title} | ${v.desc} | ${v.script} | ${fmtInt(s.tps)} | ${fmtInt(s.min)}–${fmtInt(s.max)} | ${fmtNum(s.lat)} | ${s.n} | ${s.errors || ''} |`);
+    }
+    for (const v of c.variants) {   // the same scripts on the hot standby (--standby)
+      const s = stat(clients, c.id, `${v.kind}@standby`);
+      if (!s) continue;
+      p(`| ${c.title} | ${v.desc}, **on the standby** | ${v.script} | ${fmtInt(s.tps)} | ${fmtInt(s.min)}–${fmtInt(s.max)} | ${fmtNum(s.lat)} | ${s.n} | ${s.errors || ''} |`);
     }
   }
   p();

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# group_users growth benchmark: do the read functions keep their speed when
+# the tables grow?  Runs bench/run.sh --scale 1, then bench/run.sh --scale 10
+# (the read cases only, no Node benchmark), and compares each read's TPS.
+#
+#   bash bench/growth.sh [--quick] [--rounds N] [--duration S]
+#                        [--clients "1 2"] [--only REGEX]
+#
+# Writes bench/results/<date>-growth.md next to the two runs' own reports.
+# Not part of the tests.  See bench/README.md.
+set -euo pipefail
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+small=1 big=10   # the two scales
+min_ratio=0.8    # the target: TPS at scale 10 >= 0.8 x TPS at scale 1
+
+usage() {
+	sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	cat <<'EOF'
+Options (passed to both bench/run.sh runs):
+  --quick        smoke run: run.sh --quick at both scales, i.e. the quick
+                 dataset (20k users, 200k memberships) and 10 times it (200k
+                 users, 2M memberships); 2 s runs, 1 round
+  --rounds N     rounds per script (default 5; quick 1)
+  --duration S   seconds per pgbench run (default 3; quick 2)
+  --clients L    client counts, space separated (default "1 2")
+  --only REGEX   only the read cases whose id matches REGEX (default: all
+                 read cases; the write cases never run here)
+Environment:
+  GU_BENCH_NO_BUILD=1  skip the build in the first run too (the second run
+                 never builds, so that both measure the same installed build)
+EOF
+}
+
+orig_args="$*"
+pass=() only="" quick=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+		--quick) quick=1; pass+=(--quick); shift ;;
+		--rounds|--duration|--clients) pass+=("$1" "${2:?}"); shift 2 ;;
+		--only) only=${2:?}; shift 2 ;;
+		-h|--help) usage; exit 0 ;;
+		*) echo "growth.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+	esac
+done
+
+# The read cases, as run.sh tells them: the function's verify mode is not
+# "state" (the writes are verified by the memberships they leave)
+reads=()
+while IFS=$'\t' read -r c_case _ c_kind _ _ c_vmode _; do
+	[[ -z $c_case || $c_case == \#* ]] && continue
+	[ "$c_kind" = fn ] && [ "$c_vmode" != state ] || continue
+	if [ -n "$only" ] && ! [[ $c_case =~ $only ]]; then continue; fi
+	reads+=("$c_case")
+done <"$BENCH/cases.tsv"
+[ ${#reads[@]} -gt 0 ] || { echo "growth.sh: no read case matches --only '$only'" >&2; exit 2; }
+only_re="^($(IFS='|'; echo "${reads[*]}"))$"
+
+stamp=$(date -u +%Y-%m-%dT%H%M) stamp_human=$(date -u '+%Y-%m-%d %H:%M UTC')
+logs=$(mktemp -d /tmp/gu-growth.XXXXXX)
+trap 'rm -rf "$logs"' EXIT
+
+# run_at SCALE [VAR=VALUE...]: one bench/run.sh run (its output shown as it
+# goes); sets $name to the name of its report in bench/results
+run_at() {
+	local scale=$1
+	printf '\n==== growth: bench/run.sh --scale %s (%s read cases)\n' "$scale" "${#reads[@]}"
+	env "${@:2}" bash "$BENCH/run.sh" --scale "$scale" "${pass[@]}" --only "$only_re" --no-node |
+		tee "$logs/scale$scale.log"
+	name=$(sed -n 's|^results: bench/results/\([^ ]*\)\.md.*|\1|p' "$logs/scale$scale.log")
+	[ -n "$name" ] && [ -f "$BENCH/results/$name.runs.tsv" ] ||
+		{ echo "growth.sh: no results file from the scale $scale run" >&2; exit 1; }
+}
+run_at "$small"
+name_small=$name
+# The first run built and installed the extension (unless told not to): the
+# second measures that same build, even if src/ changes in between
+run_at "$big" GU_BENCH_NO_BUILD=1
+name_big=$name
+
+out="$stamp-growth"; [ "$quick" -eq 1 ] && out+="-quick"
+[ -n "$only" ] && out+="-partial"
+node "$BENCH/lib/growth.js" --bench "$BENCH" --a "$name_small" --b "$name_big" \
+	--a-label "scale $small" --b-label "scale $big" --min "$min_ratio" \
+	--md "$BENCH/results/$out.md" --stamp "$stamp_human" \
+	--command "bash bench/growth.sh $orig_args"
+echo "growth: bench/results/$out.md (from $name_small and $name_big)"
