@@ -343,6 +343,29 @@ take(TupleTableSlot *slot, const AttrNumber *attnums, int n,
 }
 
 /*
+ * The columns of a users (else groups) row in the order the documents
+ * write them; the lists take the first three (two) of them.
+ */
+static int
+row_columns(bool users, AttrNumber *cols)
+{
+	if (users)
+	{
+		cols[0] = rels.u_id;
+		cols[1] = rels.u_username;
+		cols[2] = rels.u_email;
+		cols[3] = rels.u_created_at;
+		cols[4] = rels.u_updated_at;
+		return 5;
+	}
+	cols[0] = rels.g_id;
+	cols[1] = rels.g_name;
+	cols[2] = rels.g_created_at;
+	cols[3] = rels.g_updated_at;
+	return 4;
+}
+
+/*
  * A virtual slot with the column types of a document's rows (when
  * by_group: users' five columns, else groups' four), followed, with_list,
  * by the membership's five, as the JSON receiver expects them.  The four
@@ -419,23 +442,9 @@ direct_scan(FunctionCallInfo fcinfo, bool by_group, int64 id,
 	m_other = by_group ? rels.m_user_id : rels.m_group_id;
 
 	/* the columns written, in the order of the statement they replace */
-	if (by_group)
-	{
-		other_cols[0] = rels.u_id;
-		other_cols[1] = rels.u_username;
-		other_cols[2] = rels.u_email;
-		other_cols[3] = rels.u_created_at;
-		other_cols[4] = rels.u_updated_at;
-		n_other = out == OUT_LIST ? 3 : 5;
-	}
-	else
-	{
-		other_cols[0] = rels.g_id;
-		other_cols[1] = rels.g_name;
-		other_cols[2] = rels.g_created_at;
-		other_cols[3] = rels.g_updated_at;
-		n_other = out == OUT_LIST ? 2 : 4;
-	}
+	n_other = row_columns(by_group, other_cols);
+	if (out == OUT_LIST)
+		n_other = by_group ? 3 : 2;
 	if (out == OUT_LIST)
 	{
 		member_cols[0] = rels.m_role;
@@ -600,25 +609,8 @@ gu_direct_document_head(FunctionCallInfo fcinfo, bool group, int64 id,
 	{
 		int			i = 0;
 		AttrNumber	cols[5];
-		int			ncols;
+		int			ncols = row_columns(!group, cols);
 
-		if (group)
-		{
-			cols[0] = rels.g_id;
-			cols[1] = rels.g_name;
-			cols[2] = rels.g_created_at;
-			cols[3] = rels.g_updated_at;
-			ncols = 4;
-		}
-		else
-		{
-			cols[0] = rels.u_id;
-			cols[1] = rels.u_username;
-			cols[2] = rels.u_email;
-			cols[3] = rels.u_created_at;
-			cols[4] = rels.u_updated_at;
-			ncols = 5;
-		}
 		take(slot, cols, ncols, vslot->tts_values, vslot->tts_isnull, &i);
 		ExecStoreVirtualTuple(vslot);
 		dest->receiveSlot(vslot, dest);

@@ -11,22 +11,10 @@
 const fs = require('fs');
 const path = require('path');
 
-const argv = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < argv.length; i += 2) opt[argv[i].replace(/^--/, '')] = argv[i + 1];
-const minRatio = Number(opt.min || 0.8);
+const { parseArgs, readTsv, median, fmtInt, fmtRatio } = require('./common');
 
-const readTsv = (file) => fs.readFileSync(file, 'utf8').split('\n')
-  .filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
-// the same median as report.js
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmtInt = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
-const fmtRatio = (x) => (Number.isFinite(x) ? `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}×` : '—');
+const opt = parseArgs(process.argv.slice(2));
+const minRatio = Number(opt.min || 0.8);
 
 // ---------------------------------------------------------------- inputs
 // The read cases: the function writes nothing (it is not verified by the

@@ -13,22 +13,9 @@ const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
-const argv = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < argv.length; i += 2) opt[argv[i].replace(/^--/, '')] = argv[i + 1];
+const { parseArgs, readTsv, median, fmtInt, fmtNum, fmtRatio } = require('./common');
 
-const readTsv = (file) => fs.readFileSync(file, 'utf8').split('\n')
-  .filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
-
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmtInt = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
-const fmtNum = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
-const fmtRatio = (x) => (Number.isFinite(x) ? `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}×` : '—');
+const opt = parseArgs(process.argv.slice(2));
 
 // ---------------------------------------------------------------- inputs
 const cases = [];            // [{id, title, variants: [{kind, desc, script}]}]
