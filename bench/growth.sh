@@ -4,7 +4,7 @@
 # (the read cases only, no Node benchmark), and compares each read's TPS.
 #
 #   bash bench/growth.sh [--quick] [--rounds N] [--duration S]
-#                        [--clients "1 2"] [--only REGEX]
+#                        [--clients "1 2"] [--only REGEX] [--shared-buffers SIZE]
 #
 # Writes bench/results/<date>-growth.md next to the two runs' own reports.
 # Not part of the tests.  See bench/README.md.
@@ -25,6 +25,7 @@ Options (passed to both bench/run.sh runs):
   --rounds N     rounds per script (default 5; quick 1)
   --duration S   seconds per pgbench run (default 3; quick 2)
   --clients L    client counts, space separated (default "1 2")
+  --shared-buffers SIZE  the clusters' shared_buffers (default 1GB)
   --only REGEX   only the read cases whose id matches REGEX (default: all
                  read cases; the write cases never run here)
 Environment:
@@ -38,7 +39,7 @@ pass=() only="" quick=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--quick) quick=1; pass+=(--quick); shift ;;
-		--rounds|--duration|--clients) pass+=("$1" "${2:?}"); shift 2 ;;
+		--rounds|--duration|--clients|--shared-buffers) pass+=("$1" "${2:?}"); shift 2 ;;
 		--only) only=${2:?}; shift 2 ;;
 		-h|--help) usage; exit 0 ;;
 		*) echo "growth.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;

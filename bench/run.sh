@@ -30,6 +30,9 @@ Options:
   --clients L    client counts, space separated (default "1 2")
   --only REGEX   only the cases whose id matches REGEX (see bench/cases.tsv)
   --no-node      skip the Node benchmark
+  --shared-buffers SIZE
+                 the cluster's shared_buffers (default 1GB; the scale-10
+                 dataset is 1.7 GB)
   --standby      also make a streaming hot standby of the cluster and run the
                  read cases' function and SELECT 1 on it, interleaved with the
                  same scripts on the primary ("Reads on a hot standby")
@@ -40,7 +43,7 @@ EOF
 }
 
 orig_args="$*"
-scale=1 quick=0 rounds="" duration="" clients="1 2" only="" node_bench=1 standby=0
+scale=1 quick=0 rounds="" duration="" clients="1 2" only="" node_bench=1 standby=0 shared_buffers=1GB
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--scale) scale=${2:?}; shift 2 ;;
@@ -51,11 +54,13 @@ while [ $# -gt 0 ]; do
 		--clients) clients=${2:?}; shift 2 ;;
 		--only) only=${2:?}; shift 2 ;;
 		--no-node) node_bench=0; shift ;;
+		--shared-buffers) shared_buffers=${2:?}; shift 2 ;;
 		--standby) standby=1; shift ;;
 		-h|--help) usage; exit 0 ;;
 		*) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
 	esac
 done
+[[ $shared_buffers =~ ^[1-9][0-9]*(kB|MB|GB)$ ]] || { echo "run.sh: --shared-buffers takes a size such as 4GB" >&2; exit 2; }
 [[ $scale =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --scale takes a positive integer" >&2; exit 2; }
 for c in $clients; do [[ $c =~ ^[1-9][0-9]?$ ]] || { echo "run.sh: bad client count $c" >&2; exit 2; }; done
 
@@ -150,7 +155,7 @@ listen_addresses = ''                 # unix socket only
 port = $port
 unix_socket_directories = '$sock'
 max_connections = 50
-shared_buffers = 1GB
+shared_buffers = $shared_buffers
 work_mem = 16MB
 maintenance_work_mem = 512MB
 effective_cache_size = 8GB
@@ -428,6 +433,24 @@ canon() {  # canon IDX SAMPLE [PSQL OPTIONS] -> the canonical line, or ERROR: ..
 verify_tsv=$work/verify.tsv
 : >"$verify_tsv"
 nfail=0
+# verify_pair KIND DESC WHAT IDX [PSQL OPTIONS]: the function's samples
+# (fn_out) against script IDX's on the same samples; one line of verify.tsv
+verify_pair() {
+	local kind=$1 desc=$2 what=$3 idx=$4 status=PASS detail="" a i
+	shift 4
+	for i in 1 2 3; do
+		a=$(canon "$idx" "$i" "$@")
+		if [[ ${fn_out[$i]} == ERROR* || $a == ERROR* || "$a" != "${fn_out[$i]}" ]]; then
+			status=FAIL
+			detail+="sample $i: $what [${fn_out[$i]}] vs [$a]; "
+		else
+			detail+="${a% *}; "
+		fi
+	done
+	[ "$status" = FAIL ] && nfail=$((nfail + 1))
+	printf '%s\t%s\t%s\t%s\n' "$case_id" "$kind" "$status" "$detail" >>"$verify_tsv"
+	printf '  %-4s %-24s = %-55s %s\n' "$status" "$case_id" "$desc" "${detail:0:90}"
+}
 for case_id in "${CASE_ORDER[@]}"; do
 	fn=-1
 	for idx in "${!C_CASE[@]}"; do
@@ -438,35 +461,12 @@ for case_id in "${CASE_ORDER[@]}"; do
 	for idx in "${!C_CASE[@]}"; do
 		[ "${C_CASE[$idx]}" = "$case_id" ] || continue
 		[ "${C_KIND[$idx]}" = fn ] || [ "${C_VMODE[$idx]}" = - ] && continue
-		status=PASS detail=""
-		for i in 1 2 3; do
-			a=$(canon "$idx" "$i")
-			if [[ ${fn_out[$i]} == ERROR* || $a == ERROR* || "$a" != "${fn_out[$i]}" ]]; then
-				status=FAIL
-				detail+="sample $i: function [${fn_out[$i]}] vs anchor [$a]; "
-			else
-				detail+="${a% *}; "
-			fi
-		done
-		[ "$status" = FAIL ] && nfail=$((nfail + 1))
-		printf '%s\t%s\t%s\t%s\n' "$case_id" "${C_KIND[$idx]}" "$status" "$detail" >>"$verify_tsv"
-		printf '  %-4s %-24s = %-55s %s\n' "$status" "$case_id" "${C_DESC[$idx]}" "${detail:0:90}"
+		verify_pair "${C_KIND[$idx]}" "${C_DESC[$idx]}" "function vs anchor" "$idx"
 	done
 	# --standby: the function on the standby gives what it gives on the primary
 	if on_standby "$fn"; then
-		status=PASS detail=""
-		for i in 1 2 3; do
-			a=$(canon "$fn" "$i" -h "$ssock" -p "$sport")
-			if [[ ${fn_out[$i]} == ERROR* || $a == ERROR* || "$a" != "${fn_out[$i]}" ]]; then
-				status=FAIL
-				detail+="sample $i: primary [${fn_out[$i]}] vs standby [$a]; "
-			else
-				detail+="${a% *}; "
-			fi
-		done
-		[ "$status" = FAIL ] && nfail=$((nfail + 1))
-		printf '%s\t%s\t%s\t%s\n' "$case_id" "fn@standby" "$status" "$detail" >>"$verify_tsv"
-		printf '  %-4s %-24s = %-55s %s\n' "$status" "$case_id" "the function on the hot standby" "${detail:0:90}"
+		verify_pair fn@standby "the function on the hot standby" "primary vs standby" \
+			"$fn" -h "$ssock" -p "$sport"
 	fi
 done
 echo "  verification: $nfail pair(s) failed"
