@@ -594,7 +594,8 @@ gu_direct_document_head(FunctionCallInfo fcinfo, bool group, int64 id,
 
 	if (!direct_open(fcinfo, &by_group, &mrel, &orel))
 		return false;
-	table_close(mrel, NoLock);	/* locked, as SPI's would be: not read */
+	/* direct_open checked the join table too (the list reads it): not read */
+	table_close(mrel, NoLock);
 
 	oidx = index_open(group ? rels.groups_pkey : rels.users_pkey,
 					  AccessShareLock);
