@@ -76,11 +76,14 @@ extern bool gu_direct_reads;	/* GUC group_users.direct_reads */
 extern bool gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 						   int64 lower, int64 limit, Tuplestorestate *ts,
 						   TupleDesc desc, int64 *count);
-extern bool gu_direct_document_head(FunctionCallInfo fcinfo, bool group,
-									int64 id, DestReceiver *dest,
-									bool *found);
-extern bool gu_direct_document_list(FunctionCallInfo fcinfo, bool by_group,
-									int64 id, DestReceiver *dest);
+typedef struct GuDirectDocument GuDirectDocument;
+extern GuDirectDocument *gu_direct_document_begin(FunctionCallInfo fcinfo,
+												  bool group);
+extern bool gu_direct_document_head(GuDirectDocument *doc, int64 id,
+									DestReceiver *dest);
+extern void gu_direct_document_list(GuDirectDocument *doc, int64 id,
+									DestReceiver *dest);
+extern void gu_direct_document_end(GuDirectDocument *doc);
 extern bool gu_direct_is_member(FunctionCallInfo fcinfo, int64 uid, int64 gid,
 								bool *result);
 

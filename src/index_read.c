@@ -240,38 +240,56 @@ may_read(Relation rel)
 		check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
 }
 
+/* The tables a direct read has open, locked as the executor locks them */
+typedef struct DirectRelations
+{
+	Relation	members;
+	Relation	users;			/* NULL: not read */
+	Relation	groups;			/* NULL: not read */
+} DirectRelations;
+
+static void
+direct_close(DirectRelations *r)
+{
+	/* locks are kept to the end of the transaction, as the executor's */
+	if (r->members != NULL)
+		table_close(r->members, NoLock);
+	if (r->users != NULL)
+		table_close(r->users, NoLock);
+	if (r->groups != NULL)
+		table_close(r->groups, NoLock);
+	r->members = r->users = r->groups = NULL;
+}
+
 /*
- * Open the join table and, when by_group is given (not NULL), the users
- * (true) or groups (false) table, locked as the executor would lock them,
- * if the direct path may read them.  Returns false, with nothing read,
- * when it may not: the caller then runs its SPI statement.
+ * Open the join table and, as asked, users and groups, if the direct path
+ * may read them.  Returns false, with nothing read or left open, when it
+ * may not: the caller then runs its SPI statement.
  */
 static bool
-direct_open(FunctionCallInfo fcinfo, const bool *by_group,
-			Relation *mrel, Relation *orel)
+direct_open(FunctionCallInfo fcinfo, bool users, bool groups,
+			DirectRelations *r)
 {
 	int			tries;
 
-	*mrel = *orel = NULL;
+	memset(r, 0, sizeof(*r));
 	if (!gu_direct_reads)
 		return false;
 	for (tries = 0; tries < 3; tries++)
 	{
 		if (!rels_usable(fcinfo))
 			return false;
-		*mrel = table_open(rels.members, AccessShareLock);
-		if (by_group != NULL)
-			*orel = table_open(*by_group ? rels.users : rels.groups,
-							   AccessShareLock);
+		r->members = table_open(rels.members, AccessShareLock);
+		if (users)
+			r->users = table_open(rels.users, AccessShareLock);
+		if (groups)
+			r->groups = table_open(rels.groups, AccessShareLock);
 		/* locking took in pending invalidations: did any touch us? */
 		if (rels.valid)
 			break;
-		table_close(*mrel, NoLock);
-		if (*orel != NULL)
-			table_close(*orel, NoLock);
-		*mrel = *orel = NULL;
+		direct_close(r);
 	}
-	if (*mrel == NULL)
+	if (r->members == NULL)
 		return false;			/* the catalogs keep changing: use SPI */
 
 	if (
@@ -281,44 +299,194 @@ direct_open(FunctionCallInfo fcinfo, const bool *by_group,
 #else
 		pg_namespace_aclcheck(rels.nsp, GetUserId(), ACL_USAGE) == ACLCHECK_OK &&
 #endif
-		may_read(*mrel) && (*orel == NULL || may_read(*orel)))
+		may_read(r->members) &&
+		(r->users == NULL || may_read(r->users)) &&
+		(r->groups == NULL || may_read(r->groups)))
 		return true;
 
-	table_close(*mrel, NoLock);
-	if (*orel != NULL)
-		table_close(*orel, NoLock);
+	direct_close(r);
 	return false;
 }
 
 /*
+ * Is the index entry the scan is on visible to its snapshot?  With
+ * index_only, as an index-only scan decides it: an entry on an all-visible
+ * heap page needs no heap visit (nor, then, a slot), but a predicate lock
+ * on that page, as if it had been visited.
+ */
+static bool
+entry_visible(IndexScanDesc scan, bool index_only, Buffer *vmbuf,
+			  TupleTableSlot *slot)
+{
+	BlockNumber block = ItemPointerGetBlockNumber(&scan->xs_heaptid);
+
+	if (index_only && VM_ALL_VISIBLE(scan->heapRelation, block, vmbuf))
+	{
+		PredicateLockPage(scan->heapRelation, block, scan->xs_snapshot);
+		return true;
+	}
+	return index_fetch_heap(scan, slot);
+}
+
+/*
  * Next entry of an index scan whose heap tuple is visible to the scan's
- * snapshot.  With index_only, as an index-only scan does it: an entry on
- * an all-visible heap page needs no heap visit (nor, then, a slot), but a
- * predicate lock on that page, as if it had been visited.  The entry's key
+ * snapshot (see entry_visible()).  With index_only, the entry's key
  * columns are then in scan->xs_itup.
  */
 static bool
 scan_next(IndexScanDesc scan, bool index_only, Buffer *vmbuf,
 		  TupleTableSlot *slot)
 {
-	ItemPointer tid;
-
 	if (!index_only)
 		return index_getnext_slot(scan, ForwardScanDirection, slot);
-	while ((tid = index_getnext_tid(scan, ForwardScanDirection)) != NULL)
+	while (index_getnext_tid(scan, ForwardScanDirection) != NULL)
 	{
-		if (VM_ALL_VISIBLE(scan->heapRelation,
-						   ItemPointerGetBlockNumber(tid), vmbuf))
-		{
-			PredicateLockPage(scan->heapRelation,
-							  ItemPointerGetBlockNumber(tid),
-							  scan->xs_snapshot);
-			return true;
-		}
-		if (index_fetch_heap(scan, slot))
+		if (entry_visible(scan, true, vmbuf, slot))
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Probes of a primary key for ascending ids: the other side of a list,
+ * in the join index's order.  Each probe by equality descends the btree
+ * from its root.  When the ids come close together (a group of every
+ * tenth user, say), one scan of the range just above the id instead finds
+ * the next ones by reading on along the leaf pages it has: each leaf page
+ * is then read once, not once per id.  Either way the AM gives the same
+ * entries, visibility, HOT chains and predicate locks as an equality scan.
+ */
+typedef struct PkeyProbe
+{
+	Relation	heap;
+	Relation	index;
+	bool		index_only;		/* see entry_visible() */
+	Buffer		vmbuf;
+	IndexScanDesc eq;			/* by equality, begun when first needed */
+	IndexScanDesc range;		/* of a range, with the entries' keys, too */
+	IndexScanDesc scan;			/* the one positioned by the last rescan */
+	bool		started;		/* a probe was made: last is set */
+	int64		last;			/* the last id probed */
+	int			near;			/* how many ids in a row came near */
+	int64		hi;				/* scan's range ends here (inclusive) */
+	bool		done;			/* scan has no more entries */
+	bool		have_entry;		/* scan is on an entry of id entry */
+	int64		entry;
+} PkeyProbe;
+
+/*
+ * Read on, not descend, once PROBE_NEAR_RUN ids in a row have come at most
+ * PROBE_NEAR_GAP apart (a range scan costs more to start than a probe, so
+ * a pair of near ids does not pay for it); then scan PROBE_AHEAD gaps'
+ * worth of ids ahead.
+ */
+#define PROBE_NEAR_GAP	32
+#define PROBE_NEAR_RUN	2
+#define PROBE_AHEAD		64
+
+static void
+probe_begin(PkeyProbe *p, Relation heap, Relation index, bool index_only)
+{
+	memset(p, 0, sizeof(*p));
+	p->heap = heap;
+	p->index = index;
+	p->index_only = index_only;
+	p->vmbuf = InvalidBuffer;
+}
+
+static void
+probe_end(PkeyProbe *p)
+{
+	if (BufferIsValid(p->vmbuf))
+		ReleaseBuffer(p->vmbuf);
+	if (p->eq != NULL)
+		index_endscan(p->eq);
+	if (p->range != NULL)
+		index_endscan(p->range);
+}
+
+/* Position a scan on the entries of id, and of ids up to p->hi if near */
+static void
+probe_rescan(PkeyProbe *p, int64 id)
+{
+	ScanKeyData keys[2];
+	uint64		gap = p->started && id > p->last ?
+		(uint64) id - (uint64) p->last : PG_UINT64_MAX;
+
+	p->near = gap <= PROBE_NEAR_GAP ? p->near + 1 : 0;
+	if (p->near >= PROBE_NEAR_RUN)
+	{
+		int64		ahead = (int64) gap * PROBE_AHEAD;
+
+		p->hi = id > PG_INT64_MAX - ahead ? PG_INT64_MAX : id + ahead;
+		if (p->range == NULL)
+		{
+			p->range = index_beginscan(p->heap, p->index,
+									   GetActiveSnapshot(), 2, 0);
+			p->range->xs_want_itup = true;
+		}
+		ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, F_INT8GE,
+					Int64GetDatum(id));
+		ScanKeyInit(&keys[1], 1, BTLessEqualStrategyNumber, F_INT8LE,
+					Int64GetDatum(p->hi));
+		p->scan = p->range;
+	}
+	else
+	{
+		p->hi = id;
+		if (p->eq == NULL)
+			p->eq = index_beginscan(p->heap, p->index,
+									GetActiveSnapshot(), 1, 0);
+		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
+					Int64GetDatum(id));
+		p->scan = p->eq;
+	}
+	/* as many keys as the scan was begun with */
+	index_rescan(p->scan, keys, p->scan->numberOfKeys, NULL, 0);
+	p->done = p->have_entry = false;
+}
+
+/*
+ * Is there a row of id, visible to the snapshot?  Its heap tuple is then
+ * in slot (unless the index alone answered, index_only).  ids must come
+ * in ascending order.
+ */
+static bool
+probe(PkeyProbe *p, int64 id, TupleTableSlot *slot)
+{
+	if (!p->started || id > p->hi || id <= p->last)
+		probe_rescan(p, id);
+	p->started = true;
+	p->last = id;
+
+	for (;;)
+	{
+		if (!p->have_entry)
+		{
+			bool		isnull;
+
+			/* past its end a btree scan would start over: never call it */
+			if (p->done)
+				return false;
+			if (index_getnext_tid(p->scan, ForwardScanDirection) == NULL)
+			{
+				p->done = true;
+				return false;
+			}
+			p->entry = p->scan == p->eq ? id :
+				DatumGetInt64(index_getattr(p->scan->xs_itup, 1,
+											p->scan->xs_itupdesc, &isnull));
+			p->have_entry = true;
+		}
+		if (p->entry > id)
+			return false;		/* no entry of id: kept for the next id */
+		p->have_entry = false;
+		if (p->entry < id)
+			continue;			/* an id in between, not asked for */
+		if (entry_visible(p->scan, p->index_only, &p->vmbuf, slot))
+			return true;
+		/* a dead version: the next entry may be of id still */
+	}
 }
 
 /* Where the rows of a direct read go */
@@ -337,9 +505,17 @@ take(TupleTableSlot *slot, const AttrNumber *attnums, int n,
 	 Datum *values, bool *nulls, int *i)
 {
 	int			k;
+	AttrNumber	last = 0;
 
+	/* deform the tuple once, up to the last column wanted */
+	for (k = 0; k < n; k++)
+		last = Max(last, attnums[k]);
+	slot_getsomeattrs(slot, last);
 	for (k = 0; k < n; k++, (*i)++)
-		values[*i] = slot_getattr(slot, attnums[k], &nulls[*i]);
+	{
+		values[*i] = slot->tts_values[attnums[k] - 1];
+		nulls[*i] = slot->tts_isnull[attnums[k] - 1];
+	}
 }
 
 /*
@@ -403,50 +579,39 @@ document_slot(bool by_group, bool with_list)
 }
 
 /*
- * One side's rows of id: the join table's index on (id, other id) from
- * lower on, each joined to the other side's row by its primary key, at
- * most limit rows (limit < 0: all).  *count gets their number.  Returns
- * false, having read nothing, when the direct path cannot be used.
+ * One side's rows of id, from relations r: the join table's index on
+ * (id, other id) from lower on, each joined to the other side's row by its
+ * primary key, at most limit rows (limit < 0: all).  Returns their number.
  */
-static bool
-direct_scan(FunctionCallInfo fcinfo, bool by_group, int64 id,
+static int64
+direct_scan(DirectRelations *r, bool by_group, int64 id,
 			int64 lower, int64 limit, DirectOut out,
-			Tuplestorestate *ts, TupleDesc desc, DestReceiver *dest,
-			int64 *count)
+			Tuplestorestate *ts, TupleDesc desc, DestReceiver *dest)
 {
-	Relation	mrel,
-				midx,
-				orel,
+	Relation	midx,
 				oidx;
-	IndexScanDesc mscan,
-				oscan;
+	Relation	orel = by_group ? r->users : r->groups;
+	IndexScanDesc mscan;
+	PkeyProbe	oprobe;
 	TupleTableSlot *mslot,
 			   *oslot,
 			   *vslot = NULL;
 	ScanKeyData mkeys[2];
-	ScanKeyData okey;
-	Snapshot	snapshot = GetActiveSnapshot();
-	AttrNumber	m_other;
+	AttrNumber	m_other = by_group ? rels.m_user_id : rels.m_group_id;
 	int64		n = 0;
 	/* a count needs no column but the index's: index-only, as SPI's plan */
 	bool		index_only = out == OUT_COUNT;
 	Buffer		mvm = InvalidBuffer;
-	Buffer		ovm = InvalidBuffer;
 	AttrNumber	other_cols[5];
 	AttrNumber	member_cols[5];
 	int			n_other;
 	int			n_member;
 
-	if (!direct_open(fcinfo, &by_group, &mrel, &orel))
-		return false;
-	m_other = by_group ? rels.m_user_id : rels.m_group_id;
-
 	/* the columns written, in the order of the statement they replace */
 	n_other = row_columns(by_group, other_cols);
 	if (out == OUT_LIST)
-		n_other = by_group ? 3 : 2;
-	if (out == OUT_LIST)
 	{
+		n_other = by_group ? 3 : 2;
 		member_cols[0] = rels.m_role;
 		member_cols[1] = rels.m_created_at;
 		n_member = 2;
@@ -465,7 +630,7 @@ direct_scan(FunctionCallInfo fcinfo, bool by_group, int64 id,
 					  AccessShareLock);
 	oidx = index_open(by_group ? rels.users_pkey : rels.groups_pkey,
 					  AccessShareLock);
-	mslot = table_slot_create(mrel, NULL);
+	mslot = table_slot_create(r->members, NULL);
 	oslot = table_slot_create(orel, NULL);
 	if (out == OUT_DOCUMENT)
 	{
@@ -477,11 +642,10 @@ direct_scan(FunctionCallInfo fcinfo, bool by_group, int64 id,
 				Int64GetDatum(id));
 	ScanKeyInit(&mkeys[1], 2, BTGreaterEqualStrategyNumber, F_INT8GE,
 				Int64GetDatum(lower));
-	mscan = index_beginscan(mrel, midx, snapshot, 2, 0);
+	mscan = index_beginscan(r->members, midx, GetActiveSnapshot(), 2, 0);
 	mscan->xs_want_itup = index_only;
 	index_rescan(mscan, mkeys, 2, NULL, 0);
-	oscan = index_beginscan(orel, oidx, snapshot, 1, 0);
-	oscan->xs_want_itup = index_only;
+	probe_begin(&oprobe, orel, oidx, index_only);
 
 	while ((limit < 0 || n < limit) &&
 		   scan_next(mscan, index_only, &mvm, mslot))
@@ -495,10 +659,8 @@ direct_scan(FunctionCallInfo fcinfo, bool by_group, int64 id,
 		other = index_only ?
 			index_getattr(mscan->xs_itup, 2, mscan->xs_itupdesc, &isnull) :
 			slot_getattr(mslot, m_other, &isnull);
-		ScanKeyInit(&okey, 1, BTEqualStrategyNumber, F_INT8EQ, other);
-		index_rescan(oscan, &okey, 1, NULL, 0);
 		/* a foreign key's row deleted in this snapshot: no row, as a join */
-		if (!scan_next(oscan, index_only, &ovm, oslot))
+		if (!probe(&oprobe, DatumGetInt64(other), oslot))
 			continue;
 		n++;
 		if (out == OUT_LIST)
@@ -530,87 +692,90 @@ direct_scan(FunctionCallInfo fcinfo, bool by_group, int64 id,
 	}
 	if (BufferIsValid(mvm))
 		ReleaseBuffer(mvm);
-	if (BufferIsValid(ovm))
-		ReleaseBuffer(ovm);
-	index_endscan(oscan);
+	probe_end(&oprobe);
 	index_endscan(mscan);
 	ExecDropSingleTupleTableSlot(oslot);
 	ExecDropSingleTupleTableSlot(mslot);
-	/* locks are kept to the end of the transaction, as the executor's */
 	index_close(oidx, NoLock);
-	table_close(orel, NoLock);
 	index_close(midx, NoLock);
-	table_close(mrel, NoLock);
-
-	*count = n;
-	return true;
+	return n;
 }
 
 /*
  * user_groups / group_members rows (ts not NULL), or their number only:
- * see direct_scan().
+ * see direct_scan().  Returns false, having read nothing, when the direct
+ * path cannot be used.
  */
 bool
 gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 			   int64 lower, int64 limit, Tuplestorestate *ts,
 			   TupleDesc desc, int64 *count)
 {
-	return direct_scan(fcinfo, by_group, id, lower, limit,
-					   ts != NULL ? OUT_LIST : OUT_COUNT, ts, desc, NULL,
-					   count);
+	DirectRelations r;
+
+	if (!direct_open(fcinfo, by_group, !by_group, &r))
+		return false;
+	*count = direct_scan(&r, by_group, id, lower, limit,
+						 ts != NULL ? OUT_LIST : OUT_COUNT, ts, desc, NULL);
+	direct_close(&r);
+	return true;
+}
+
+/* A JSON document read directly: all three tables open for both parts */
+struct GuDirectDocument
+{
+	DirectRelations r;
+	bool		group;			/* group_with_users, else user_with_groups */
+};
+
+/*
+ * Open what user_with_groups (group_with_users, with group) reads, if the
+ * direct path may read it; NULL if not: the caller then runs both parts'
+ * SPI statements.
+ */
+GuDirectDocument *
+gu_direct_document_begin(FunctionCallInfo fcinfo, bool group)
+{
+	DirectRelations r;
+	GuDirectDocument *doc;
+
+	if (!direct_open(fcinfo, true, true, &r))
+		return NULL;
+	doc = palloc(sizeof(GuDirectDocument));
+	doc->r = r;
+	doc->group = group;
+	return doc;
 }
 
 /*
- * The list of a JSON document, to dest: the other side's rows of id with
- * their memberships, as the statement of user_with_groups.c gives them.
+ * The head of the document, to dest: the row of user id (group id) by
+ * primary key.  Returns whether there is one.
  */
 bool
-gu_direct_document_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
-						DestReceiver *dest)
+gu_direct_document_head(GuDirectDocument *doc, int64 id, DestReceiver *dest)
 {
-	int64		count;
-
-	return direct_scan(fcinfo, by_group, id, PG_INT64_MIN, -1, OUT_DOCUMENT,
-					   NULL, NULL, dest, &count);
-}
-
-/*
- * The head of a JSON document, to dest: the row of user id (or, with
- * group, of group id) by primary key; *found says whether there is one.
- */
-bool
-gu_direct_document_head(FunctionCallInfo fcinfo, bool group, int64 id,
-						DestReceiver *dest, bool *found)
-{
-	Relation	mrel,
-				orel,
-				oidx;
+	Relation	rel = doc->group ? doc->r.groups : doc->r.users;
+	Relation	idx;
 	IndexScanDesc scan;
 	TupleTableSlot *slot,
 			   *vslot;
 	ScanKeyData key;
-	/* the head's table is the other side of the list of the other kind */
-	bool		by_group = !group;
+	bool		found;
 
-	if (!direct_open(fcinfo, &by_group, &mrel, &orel))
-		return false;
-	/* direct_open checked the join table too (the list reads it): not read */
-	table_close(mrel, NoLock);
-
-	oidx = index_open(group ? rels.groups_pkey : rels.users_pkey,
-					  AccessShareLock);
-	slot = table_slot_create(orel, NULL);
-	vslot = document_slot(!group, false);
+	idx = index_open(doc->group ? rels.groups_pkey : rels.users_pkey,
+					 AccessShareLock);
+	slot = table_slot_create(rel, NULL);
+	vslot = document_slot(!doc->group, false);
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(id));
-	scan = index_beginscan(orel, oidx, GetActiveSnapshot(), 1, 0);
+	scan = index_beginscan(rel, idx, GetActiveSnapshot(), 1, 0);
 	index_rescan(scan, &key, 1, NULL, 0);
-	*found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
 	dest->rStartup(dest, CMD_SELECT, vslot->tts_tupleDescriptor);
-	if (*found)
+	if (found)
 	{
 		int			i = 0;
 		AttrNumber	cols[5];
-		int			ncols = row_columns(!group, cols);
+		int			ncols = row_columns(!doc->group, cols);
 
 		take(slot, cols, ncols, vslot->tts_values, vslot->tts_isnull, &i);
 		ExecStoreVirtualTuple(vslot);
@@ -620,9 +785,26 @@ gu_direct_document_head(FunctionCallInfo fcinfo, bool group, int64 id,
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(vslot);
 	ExecDropSingleTupleTableSlot(slot);
-	index_close(oidx, NoLock);
-	table_close(orel, NoLock);
-	return true;
+	index_close(idx, NoLock);
+	return found;
+}
+
+/*
+ * The list of the document, to dest: the other side's rows of id with
+ * their memberships, as the statements of user_with_groups.c give them.
+ */
+void
+gu_direct_document_list(GuDirectDocument *doc, int64 id, DestReceiver *dest)
+{
+	direct_scan(&doc->r, doc->group, id, PG_INT64_MIN, -1, OUT_DOCUMENT,
+				NULL, NULL, dest);
+}
+
+void
+gu_direct_document_end(GuDirectDocument *doc)
+{
+	direct_close(&doc->r);
+	pfree(doc);
 }
 
 /*
@@ -634,16 +816,17 @@ bool
 gu_direct_is_member(FunctionCallInfo fcinfo, int64 uid, int64 gid,
 					bool *result)
 {
+	DirectRelations r;
 	Relation	mrel,
-				orel,
 				midx;
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
 	ScanKeyData keys[2];
 	Buffer		vmbuf = InvalidBuffer;
 
-	if (!direct_open(fcinfo, NULL, &mrel, &orel))
+	if (!direct_open(fcinfo, false, false, &r))
 		return false;
+	mrel = r.members;
 	midx = index_open(rels.members_by_user, AccessShareLock);
 	slot = table_slot_create(mrel, NULL);
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
@@ -658,6 +841,6 @@ gu_direct_is_member(FunctionCallInfo fcinfo, int64 uid, int64 gid,
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(midx, NoLock);
-	table_close(mrel, NoLock);
+	direct_close(&r);
 	return true;
 }

@@ -26,6 +26,26 @@
 #define PG_EPOCH_UNIX_MS \
 	((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000)
 
+/*
+ * Room for n more bytes at the end of buf, where the caller writes them
+ * and then says so with wrote(): one check for a whole piece of JSON,
+ * instead of an appendStringInfo call for each part of it.
+ */
+static inline char *
+reserve(StringInfo buf, int n)
+{
+	if (buf->len + n >= buf->maxlen)
+		enlargeStringInfo(buf, n);
+	return buf->data + buf->len;
+}
+
+static inline void
+wrote(StringInfo buf, int n)
+{
+	buf->len += n;
+	buf->data[buf->len] = '\0';
+}
+
 /* Write str (len bytes, no NUL needed) as a quoted JSON string */
 void
 gu_json_string(StringInfo buf, const char *str, int len)
@@ -33,6 +53,25 @@ gu_json_string(StringInfo buf, const char *str, int len)
 	const char *end = str + len;
 	const char *run = str;
 	const char *p;
+
+	/* the usual string, with nothing to escape: one copy */
+	for (p = str; p < end; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if (c < 0x20 || c == '"' || c == '\\')
+			break;
+	}
+	if (p == end)
+	{
+		char	   *out = reserve(buf, len + 2);
+
+		out[0] = '"';
+		memcpy(out + 1, str, len);
+		out[len + 1] = '"';
+		wrote(buf, len + 2);
+		return;
+	}
 
 	appendStringInfoCharMacro(buf, '"');
 	for (p = str; p < end; p++)
@@ -95,18 +134,51 @@ append_padded(StringInfo buf, int value, int width)
 	appendBinaryStringInfo(buf, digits + i, sizeof(digits) - i);
 }
 
+/* Write two digits of value (0..99) at p */
+static inline void
+put2(char *p, int value)
+{
+	p[0] = '0' + value / 10;
+	p[1] = '0' + value % 10;
+}
+
+/* Write usec, a time of day, as HH:MM:SS.mmmZ" (14 bytes) at out */
+static inline void
+write_time(char *out, int64 usec)
+{
+	int			ms = (int) (usec / 1000);
+
+	put2(out, ms / 3600000);
+	out[2] = ':';
+	put2(out + 3, ms / 60000 % 60);
+	out[5] = ':';
+	put2(out + 6, ms / 1000 % 60);
+	out[8] = '.';
+	out[9] = '0' + ms % 1000 / 100;
+	put2(out + 10, ms % 100);
+	out[12] = 'Z';
+	out[13] = '"';
+}
+
 /*
  * Write ts as Date.prototype.toJSON() does: "2017-07-17T10:00:00.123Z",
  * microseconds cut to milliseconds (node-postgres truncates them too),
  * years outside 0..9999 as +/-YYYYYY, and null for infinity or for what a
  * Date cannot hold.
+ *
+ * A document's timestamps mostly fall on few days, so the date part of the
+ * last day written is kept, and a timestamp of that day only writes its
+ * time of day: j2date() is most of what timestamp2tm() costs.
  */
 void
 gu_json_timestamptz(StringInfo buf, TimestampTz ts)
 {
-	struct pg_tm tm;
-	fsec_t		fsec;
+	static int64 cached_day = PG_INT64_MIN;
+	static char cached_date[12];	/* "YYYY-MM-DDT" */
 	int64		unix_ms;
+	int64		day;
+	int64		usec;
+	char	   *out;
 
 	if (TIMESTAMP_NOT_FINITE(ts))
 	{
@@ -119,31 +191,50 @@ gu_json_timestamptz(StringInfo buf, TimestampTz ts)
 		appendStringInfoString(buf, "null");
 		return;
 	}
-	/* no time zone: fields in UTC */
-	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
-		elog(ERROR, "timestamp out of range");
-
-	appendStringInfoCharMacro(buf, '"');
-	if (tm.tm_year >= 0 && tm.tm_year <= 9999)
-		append_padded(buf, tm.tm_year, 4);
-	else
+	/* no time zone: fields in UTC; the day and time as timestamp2tm() */
+	day = ts / USECS_PER_DAY;
+	usec = ts % USECS_PER_DAY;
+	if (usec < 0)
 	{
-		appendStringInfoCharMacro(buf, tm.tm_year < 0 ? '-' : '+');
-		append_padded(buf, tm.tm_year < 0 ? -tm.tm_year : tm.tm_year, 6);
+		usec += USECS_PER_DAY;
+		day--;
 	}
-	appendStringInfoCharMacro(buf, '-');
-	append_padded(buf, tm.tm_mon, 2);
-	appendStringInfoCharMacro(buf, '-');
-	append_padded(buf, tm.tm_mday, 2);
-	appendStringInfoCharMacro(buf, 'T');
-	append_padded(buf, tm.tm_hour, 2);
-	appendStringInfoCharMacro(buf, ':');
-	append_padded(buf, tm.tm_min, 2);
-	appendStringInfoCharMacro(buf, ':');
-	append_padded(buf, tm.tm_sec, 2);
-	appendStringInfoCharMacro(buf, '.');
-	append_padded(buf, fsec / 1000, 3);
-	appendBinaryStringInfo(buf, "Z\"", 2);
+
+	if (day != cached_day)
+	{
+		int			year,
+					month,
+					mday;
+
+		j2date((int) (day + POSTGRES_EPOCH_JDATE), &year, &month, &mday);
+		if (year < 0 || year > 9999)
+		{
+			/* rare: not kept */
+			appendStringInfoCharMacro(buf, '"');
+			appendStringInfoCharMacro(buf, year < 0 ? '-' : '+');
+			append_padded(buf, year < 0 ? -year : year, 6);
+			appendStringInfo(buf, "-%02d-%02d", month, mday);
+			out = reserve(buf, 15);
+			out[0] = 'T';
+			write_time(out + 1, usec);
+			wrote(buf, 15);
+			return;
+		}
+		put2(cached_date, year / 100);
+		put2(cached_date + 2, year % 100);
+		cached_date[4] = '-';
+		put2(cached_date + 5, month);
+		cached_date[7] = '-';
+		put2(cached_date + 8, mday);
+		cached_date[10] = 'T';
+		cached_day = day;
+	}
+	/* "YYYY-MM-DDTHH:MM:SS.mmmZ" */
+	out = reserve(buf, 26);
+	out[0] = '"';
+	memcpy(out + 1, cached_date, 11);
+	write_time(out + 12, usec);
+	wrote(buf, 26);
 }
 
 static void
@@ -158,17 +249,14 @@ write_value(StringInfo buf, GuJsonKind kind, Datum value, bool isnull)
 	{
 		case GU_JSON_INT8:
 			{
-				char		digits[MAXINT8LEN + 1];
+				char	   *out = reserve(buf, MAXINT8LEN + 1);
 
 #if PG_VERSION_NUM >= 140000
-				int			len = pg_lltoa(DatumGetInt64(value), digits);
+				wrote(buf, pg_lltoa(DatumGetInt64(value), out));
 #else
-				int			len;
-
-				pg_lltoa(DatumGetInt64(value), digits);
-				len = strlen(digits);
+				pg_lltoa(DatumGetInt64(value), out);
+				wrote(buf, strlen(out));
 #endif
-				appendBinaryStringInfo(buf, digits, len);
 				break;
 			}
 		case GU_JSON_TEXT:
@@ -195,9 +283,13 @@ write_members(StringInfo buf, const GuJsonField *fields, int nfields,
 
 	for (i = 0; i < nfields; i++)
 	{
+		int			n = fields[i].keylen + (i > 0);
+		char	   *out = reserve(buf, n);
+
 		if (i > 0)
-			appendStringInfoCharMacro(buf, ',');
-		appendBinaryStringInfo(buf, fields[i].key, fields[i].keylen);
+			*out++ = ',';
+		memcpy(out, fields[i].key, fields[i].keylen);
+		wrote(buf, n);
 		write_value(buf, fields[i].kind, slot->tts_values[first + i],
 					slot->tts_isnull[first + i]);
 	}

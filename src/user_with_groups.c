@@ -170,35 +170,34 @@ document(FunctionCallInfo fcinfo, bool group,
 	StringInfoData buf;
 	DestReceiver *dest;
 	bool		found;
-	bool		spi = false;
+	/* both parts straight from the indexes when they may be, else via SPI */
+	GuDirectDocument *direct = gu_direct_document_begin(fcinfo, group);
 
 	/* in the caller's context, with room for the varlena header */
 	initStringInfo(&buf);
 	appendStringInfoSpaces(&buf, VARHDRSZ);
 
-	/* each part straight from the indexes when it may be, else via SPI */
 	dest = gu_json_receiver(&buf, head_shape, false, false);
-	if (!gu_direct_document_head(fcinfo, group, DatumGetInt64(id), dest,
-								 &found))
+	if (direct != NULL)
+		found = gu_direct_document_head(direct, DatumGetInt64(id), dest);
+	else
 	{
 		gu_spi_connect();
-		spi = true;
 		found = gu_execute(head, fcinfo, &id, NULL, true, 1, dest) > 0;
 	}
 	if (found)
 	{
 		appendStringInfoString(&buf, list_key);
 		dest = gu_json_receiver(&buf, list_shape, with_membership, true);
-		if (!gu_direct_document_list(fcinfo, group, DatumGetInt64(id), dest))
-		{
-			if (!spi)
-				gu_spi_connect();
-			spi = true;
+		if (direct != NULL)
+			gu_direct_document_list(direct, DatumGetInt64(id), dest);
+		else
 			gu_execute(list, fcinfo, &id, NULL, true, 0, dest);
-		}
 		appendStringInfoString(&buf, "]}");
 	}
-	if (spi)
+	if (direct != NULL)
+		gu_direct_document_end(direct);
+	else
 		gu_spi_finish();
 
 	if (!found)
