@@ -353,8 +353,18 @@ const_words() {  # const_words NCLIENTS DEFINES -> name=value per line
 		w_per=$((nwriters / nc)) nclients="$nc" bg_lo="$bg_lo" bg_hi="$bg_hi" \
 		gid_small="$gid_small" gid_10k="$gid_10k" gid_100k="$gid_100k"
 	if [ "$defs" != "-" ]; then
-		for d in ${defs//,/ }; do printf '%s=%s\n' "${d%%=*}" "$(resolve "${d#*=}")"; done
+		for d in ${defs//,/ }; do
+			# a setting, not a constant: see server_options
+			[[ $d == synchronous_commit=* ]] && continue
+			printf '%s=%s\n' "${d%%=*}" "$(resolve "${d#*=}")"
+		done
 	fi
+}
+# server_options DEFINES -> the PGOPTIONS a case's pgbench runs with: its
+# synchronous_commit=off, which takes the commit's WAL flush out of the
+# write cases, to measure what the statements themselves cost
+server_options() {
+	case ",$1," in *,synchronous_commit=off,*) echo "-c synchronous_commit=off" ;; esac
 }
 
 # ---------------------------------------------------------------- 4. verification
@@ -529,7 +539,8 @@ bench_once() {
 	local -a defs=()
 	while read -r kv; do defs+=(-D "$kv"); done < <(const_words "$c" "${C_DEFINES[$idx]}")
 	log=$work/logs/pgbench-$c-$case_id-$kind-$r.log
-	"$PGBIN/pgbench" "${@:6}" -n -M prepared -c "$c" -j "$c" -T "$duration" "${defs[@]}" \
+	PGOPTIONS=$(server_options "${C_DEFINES[$idx]}") \
+		"$PGBIN/pgbench" "${@:6}" -n -M prepared -c "$c" -j "$c" -T "$duration" "${defs[@]}" \
 		-f "${C_SCRIPT[$idx]}" >"$log" 2>&1 || rc=$?
 	tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$log")
 	lat=$(sed -n 's/^latency average = \([0-9.]*\) ms$/\1/p' "$log")

@@ -125,7 +125,7 @@ p(`* ${meta.os}`);
 p(`* ${meta.pg_version}`);
 p(`* ${meta.extension}, git ${meta.git}; node ${meta.node}`);
 p(`* Throwaway cluster (initdb, unix socket only). Settings: ${metaList.setting.map((s) => `\`${s}\``).join(', ')}.`);
-p('  `synchronous_commit` is the default (on): every commit waits for its WAL flush, so the write benchmarks include an fsync per transaction.');
+p('  `synchronous_commit` is the default (on): every commit waits for its WAL flush, so the write benchmarks include an fsync per transaction. The cases marked "synchronous_commit = off" run the same write scripts with that setting (PGOPTIONS), to measure the statements without the flush.');
 p();
 p('## Dataset');
 p();
