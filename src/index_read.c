@@ -758,20 +758,17 @@ gu_direct_document_head(GuDirectDocument *doc, int64 id, DestReceiver *dest)
 {
 	Relation	rel = doc->group ? doc->r.groups : doc->r.users;
 	Relation	idx;
-	IndexScanDesc scan;
+	PkeyProbe	pk;
 	TupleTableSlot *slot,
 			   *vslot;
-	ScanKeyData key;
 	bool		found;
 
 	idx = index_open(doc->group ? rels.groups_pkey : rels.users_pkey,
 					 AccessShareLock);
 	slot = table_slot_create(rel, NULL);
 	vslot = document_slot(!doc->group, false);
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(id));
-	scan = index_beginscan(rel, idx, GetActiveSnapshot(), 1, 0);
-	index_rescan(scan, &key, 1, NULL, 0);
-	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	probe_begin(&pk, rel, idx, false);
+	found = probe(&pk, id, slot);
 	dest->rStartup(dest, CMD_SELECT, vslot->tts_tupleDescriptor);
 	if (found)
 	{
@@ -784,7 +781,7 @@ gu_direct_document_head(GuDirectDocument *doc, int64 id, DestReceiver *dest)
 		dest->receiveSlot(vslot, dest);
 	}
 	dest->rShutdown(dest);
-	index_endscan(scan);
+	probe_end(&pk);
 	ExecDropSingleTupleTableSlot(vslot);
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(idx, NoLock);

@@ -118,22 +118,6 @@ gu_json_string(StringInfo buf, const char *str, int len)
 	appendStringInfoCharMacro(buf, '"');
 }
 
-/* Write value in decimal, zero-padded to width digits */
-static void
-append_padded(StringInfo buf, int value, int width)
-{
-	char		digits[12];
-	int			i = sizeof(digits);
-
-	do
-	{
-		digits[--i] = '0' + value % 10;
-		value /= 10;
-		width--;
-	} while (value > 0 || width > 0);
-	appendBinaryStringInfo(buf, digits + i, sizeof(digits) - i);
-}
-
 /* Write two digits of value (0..99) at p */
 static inline void
 put2(char *p, int value)
@@ -209,15 +193,12 @@ gu_json_timestamptz(StringInfo buf, TimestampTz ts)
 		j2date((int) (day + POSTGRES_EPOCH_JDATE), &year, &month, &mday);
 		if (year < 0 || year > 9999)
 		{
-			/* rare: not kept */
-			appendStringInfoCharMacro(buf, '"');
-			appendStringInfoCharMacro(buf, year < 0 ? '-' : '+');
-			append_padded(buf, year < 0 ? -year : year, 6);
-			appendStringInfo(buf, "-%02d-%02d", month, mday);
-			out = reserve(buf, 15);
-			out[0] = 'T';
-			write_time(out + 1, usec);
-			wrote(buf, 15);
+			/* rare: written as +/-YYYYYY, and not kept */
+			appendStringInfo(buf, "\"%c%06d-%02d-%02dT", year < 0 ? '-' : '+',
+							 year < 0 ? -year : year, month, mday);
+			out = reserve(buf, 14);
+			write_time(out, usec);
+			wrote(buf, 14);
 			return;
 		}
 		put2(cached_date, year / 100);
