@@ -15,6 +15,7 @@
 PG_MODULE_MAGIC;
 
 bool		gu_direct_reads = true;
+int			gu_tid_cache = 65536;
 
 void		_PG_init(void);
 
@@ -31,6 +32,15 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("group_users.tid_cache",
+							"How many row locations of each of users and groups the direct reads keep per session.",
+							"They fetch a row asked for before at its remembered TID instead of probing its "
+							"primary key, if it is still there and visible.  About 32 bytes each; 0 turns it off.",
+							&gu_tid_cache,
+							65536, 0, INT_MAX / 2,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("group_users");
 #endif

@@ -37,10 +37,13 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/visibilitymap.h"
+#include "access/xact.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_opfamily.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
@@ -83,6 +86,97 @@ typedef struct DirectRels
 	AttrNumber	g_created_at;
 	AttrNumber	g_updated_at;
 } DirectRels;
+
+/*
+ * Where the rows of users and groups were found.  Most calls ask for rows
+ * asked for before (the same few thousand groups, say), and a primary-key
+ * probe descends the btree from its root each time.  So each backend
+ * remembers, per table, the heap TID the primary key gave for an id, and
+ * next time fetches that TID directly.  Nothing of the row is kept: the
+ * tuple found there (following its HOT chain) is used only if it is
+ * visible to this call's snapshot and has the id asked for, and it is then
+ * the row the index would have given, since a primary key has at most one
+ * version visible to an MVCC snapshot.  Anything else (the tuple pruned,
+ * updated, deleted, its line pointer reused, the page truncated away)
+ * falls back to the index and remembers what it finds.
+ *
+ * So no invalidation is needed for correctness; the TIDs are forgotten
+ * only when the table gets a new storage (TRUNCATE, VACUUM FULL, CLUSTER,
+ * a rewriting ALTER TABLE), where none of them could still be right.  Not
+ * under SERIALIZABLE, where the index probe's predicate lock on its leaf
+ * page also covers an id not found.  At most group_users.tid_cache ids per
+ * table: then it starts afresh.
+ */
+typedef struct RowPlace
+{
+	int64		id;
+	ItemPointerData tid;		/* as the primary key's entry has it */
+	char		status;			/* simplehash's */
+} RowPlace;
+
+#define SH_PREFIX		places
+#define SH_ELEMENT_TYPE	RowPlace
+#define SH_KEY_TYPE		int64
+#define SH_KEY			id
+#define SH_HASH_KEY(tb, key) \
+	murmurhash32((uint32) (key) ^ (uint32) ((uint64) (key) >> 32))
+#define SH_EQUAL(tb, a, b)	((a) == (b))
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+typedef struct Places
+{
+	places_hash *hash;			/* created when first needed */
+	Oid			relid;
+#if PG_VERSION_NUM >= 160000
+	RelFileLocator storage;		/* of the heap the TIDs point into */
+#else
+	RelFileNode storage;
+#endif
+} Places;
+
+static Places user_places;
+static Places group_places;
+
+#if PG_VERSION_NUM >= 160000
+#define RelStorage(rel)		((rel)->rd_locator)
+#define StorageEquals(a, b)	RelFileLocatorEquals(a, b)
+#else
+#define RelStorage(rel)		((rel)->rd_node)
+#define StorageEquals(a, b)	RelFileNodeEquals(a, b)
+#endif
+
+/*
+ * The remembered TIDs of heap (users or groups), emptied first if they may
+ * be of another storage; NULL when they may not be used.
+ */
+static Places *
+places_of(Relation heap, bool users)
+{
+	Places	   *pl = users ? &user_places : &group_places;
+
+	if (gu_tid_cache <= 0 || IsolationIsSerializable() ||
+		heap->rd_rel->relam != HEAP_TABLE_AM_OID)
+		return NULL;
+	if (pl->hash == NULL)
+	{
+		static MemoryContext cxt = NULL;
+
+		if (cxt == NULL)
+			cxt = AllocSetContextCreate(TopMemoryContext,
+										"group_users row locations",
+										ALLOCSET_DEFAULT_SIZES);
+		pl->hash = places_create(cxt, 256, NULL);
+	}
+	else if (pl->relid != RelationGetRelid(heap) ||
+			 !StorageEquals(pl->storage, RelStorage(heap)))
+		places_reset(pl->hash);
+	pl->relid = RelationGetRelid(heap);
+	pl->storage = RelStorage(heap);
+	return pl;
+}
 
 static DirectRels rels;
 static bool callback_registered = false;
@@ -372,6 +466,10 @@ typedef struct PkeyProbe
 	bool		done;			/* scan has no more entries */
 	bool		have_entry;		/* scan is on an entry of id entry */
 	int64		entry;
+	Places	   *places;			/* remembered TIDs, or NULL */
+	AttrNumber	id_attno;		/* the heap's primary key column */
+	IndexFetchTableData *fetch; /* of remembered TIDs, begun when needed */
+	BlockNumber nblocks;		/* the heap's size, looked up when needed */
 } PkeyProbe;
 
 /*
@@ -386,14 +484,20 @@ typedef struct PkeyProbe
 #define PROBE_NEAR_RUN	2
 #define PROBE_AHEAD		64
 
+/* users: heap is users, else groups */
 static void
-probe_begin(PkeyProbe *p, Relation heap, Relation index, bool index_only)
+probe_begin(PkeyProbe *p, Relation heap, Relation index, bool users,
+			bool index_only)
 {
 	memset(p, 0, sizeof(*p));
 	p->heap = heap;
 	p->index = index;
 	p->index_only = index_only;
 	p->vmbuf = InvalidBuffer;
+	/* an index-only probe reads no heap tuple: nothing to gain */
+	p->places = index_only ? NULL : places_of(heap, users);
+	p->id_attno = users ? rels.u_id : rels.g_id;
+	p->nblocks = InvalidBlockNumber;
 }
 
 static void
@@ -405,6 +509,55 @@ probe_end(PkeyProbe *p)
 		index_endscan(p->eq);
 	if (p->range != NULL)
 		index_endscan(p->range);
+	if (p->fetch != NULL)
+		table_index_fetch_end(p->fetch);
+}
+
+/*
+ * The row of id at its remembered TID, if there is one, visible to the
+ * snapshot and still of id; else forget the TID.
+ */
+static bool
+probe_place(PkeyProbe *p, int64 id, TupleTableSlot *slot)
+{
+	RowPlace   *place = places_lookup(p->places->hash, id);
+	ItemPointerData tid;
+	bool		call_again = false;
+	bool		all_dead = false;
+	bool		isnull;
+
+	if (place == NULL)
+		return false;
+	tid = place->tid;
+	/* VACUUM may have cut the table's end off since: read no further */
+	if (p->nblocks == InvalidBlockNumber)
+		p->nblocks = RelationGetNumberOfBlocks(p->heap);
+	if (ItemPointerGetBlockNumber(&tid) < p->nblocks)
+	{
+		if (p->fetch == NULL)
+			p->fetch = table_index_fetch_begin(p->heap);
+		if (table_index_fetch_tuple(p->fetch, &tid, GetActiveSnapshot(),
+									slot, &call_again, &all_dead))
+		{
+			Datum		found = slot_getattr(slot, p->id_attno, &isnull);
+
+			if (!isnull && DatumGetInt64(found) == id)
+				return true;
+		}
+	}
+	places_delete_item(p->places->hash, place);
+	return false;
+}
+
+/* Remember where the primary key's entry for id pointed */
+static void
+probe_remember(PkeyProbe *p, int64 id, ItemPointer tid)
+{
+	bool		found;
+
+	if (p->places->hash->members >= (uint32) gu_tid_cache)
+		places_reset(p->places->hash);
+	places_insert(p->places->hash, id, &found)->tid = *tid;
 }
 
 /* Position a scan on the entries of id, and of ids up to p->hi if near */
@@ -456,6 +609,10 @@ probe_rescan(PkeyProbe *p, int64 id)
 static bool
 probe(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 {
+	ItemPointerData tid;
+
+	if (p->places != NULL && probe_place(p, id, slot))
+		return true;
 	if (!p->started || id > p->hi || id <= p->last)
 		probe_rescan(p, id);
 	p->started = true;
@@ -485,8 +642,15 @@ probe(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 		p->have_entry = false;
 		if (p->entry < id)
 			continue;			/* an id in between, not asked for */
+		/* the entry's TID: fetching moves it along a HOT chain */
+		tid = p->scan->xs_heaptid;
 		if (entry_visible(p->scan, p->index_only, &p->vmbuf, slot))
+		{
+			/* a descent saved next time; reading on is cheap already */
+			if (p->places != NULL && p->scan == p->eq)
+				probe_remember(p, id, &tid);
 			return true;
+		}
 		/* a dead version: the next entry may be of id still */
 	}
 }
@@ -647,7 +811,7 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	mscan = index_beginscan(r->members, midx, GetActiveSnapshot(), 2, 0);
 	mscan->xs_want_itup = index_only;
 	index_rescan(mscan, mkeys, 2, NULL, 0);
-	probe_begin(&oprobe, orel, oidx, index_only);
+	probe_begin(&oprobe, orel, oidx, by_group, index_only);
 
 	while ((limit < 0 || n < limit) &&
 		   scan_next(mscan, index_only, &mvm, mslot))
@@ -767,7 +931,7 @@ gu_direct_document_head(GuDirectDocument *doc, int64 id, DestReceiver *dest)
 					 AccessShareLock);
 	slot = table_slot_create(rel, NULL);
 	vslot = document_slot(!doc->group, false);
-	probe_begin(&pk, rel, idx, false);
+	probe_begin(&pk, rel, idx, !doc->group, false);
 	found = probe(&pk, id, slot);
 	dest->rStartup(dest, CMD_SELECT, vslot->tts_tupleDescriptor);
 	if (found)

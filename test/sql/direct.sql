@@ -150,6 +150,90 @@ SELECT pg_temp.compare('dangling memberships');
 SELECT count(*), min(id), max(id) FROM group_users.group_members(39, 9223372036854775800);
 ROLLBACK;
 
+-- remembered TIDs (group_users.tid_cache): a row read before is fetched
+-- at its TID, without descending the primary key; pg_stat_user_indexes
+-- counts the descents.  Every way a TID goes stale falls back to the index.
+ALTER TABLE group_users.users SET (autovacuum_enabled = off);
+ALTER TABLE group_users.groups SET (autovacuum_enabled = off);
+SHOW group_users.tid_cache;
+CREATE TEMP VIEW descents AS
+  SELECT sum(idx_scan) FILTER (WHERE indexrelname = 'users_pkey') AS u,
+         sum(idx_scan) FILTER (WHERE indexrelname = 'groups_pkey') AS g
+    FROM pg_stat_user_indexes WHERE schemaname = 'group_users';
+-- user 8 and its nine groups were read above: no descent at all
+SELECT pg_stat_force_next_flush();
+SELECT u AS u0, g AS g0 FROM descents \gset
+SELECT json_array_length(group_users.user_with_groups(8)->'groups') AS groups_of_8;
+SELECT pg_stat_force_next_flush();
+SELECT u - :u0 AS users_descents, g - :g0 AS groups_descents FROM descents;
+-- without: the user's probe, and each group's but for those read on
+SET group_users.tid_cache = 0;
+SELECT pg_stat_force_next_flush();
+SELECT u AS u0, g AS g0 FROM descents \gset
+SELECT json_array_length(group_users.user_with_groups(8)->'groups') AS groups_of_8;
+SELECT pg_stat_force_next_flush();
+SELECT u - :u0 AS users_descents, g - :g0 AS groups_descents FROM descents;
+RESET group_users.tid_cache;
+-- user 8 renamed (username is unique: a new version at a new TID): its
+-- remembered TID holds the old version, dead now, so one descent finds
+-- the new one, which is remembered in its place
+UPDATE group_users.users SET username = 'eight' WHERE id = 8;
+SELECT pg_stat_force_next_flush();
+SELECT u AS u0 FROM descents \gset
+SELECT group_users.user_with_groups(8)->>'username' AS username,
+       group_users.user_with_groups(8)->>'username' AS again;
+SELECT pg_stat_force_next_flush();
+SELECT u - :u0 AS users_descents FROM descents;
+
+-- new versions (HOT or not), rows deleted and made again under the same
+-- id, TIDs that VACUUM freed and new rows took, and the end of the table
+-- cut off by VACUUM
+UPDATE group_users.users SET username = username || '~' WHERE id % 10 = 1;
+UPDATE group_users.users SET email = 'hot' || id WHERE id > 290;
+UPDATE group_users.groups SET name = name || '*' WHERE id % 4 = 0;
+DELETE FROM group_users.groups WHERE id = 6;
+INSERT INTO group_users.groups (id, name) VALUES (6, 'six again');
+INSERT INTO group_users.group_users (user_id, group_id)
+  SELECT u, 6 FROM generate_series(1, 300, 7) u;
+SELECT pg_temp.compare('new row versions');
+CREATE TEMP TABLE freed AS
+  SELECT ctid AS tid FROM group_users.users WHERE id BETWEEN 100 AND 140;
+DELETE FROM group_users.users WHERE id BETWEEN 100 AND 140;
+DELETE FROM group_users.groups WHERE id IN (20, 21);
+VACUUM group_users.users, group_users.groups, group_users.group_users;
+INSERT INTO group_users.users (id, username)
+  SELECT i, 'new' || i FROM generate_series(1001, 1041) i;
+SELECT count(*) > 0 AS tids_taken
+  FROM group_users.users u JOIN freed ON u.ctid = freed.tid WHERE u.id > 1000;
+INSERT INTO group_users.groups (id, name) VALUES (1020, 'new20'), (1021, 'new21');
+INSERT INTO group_users.group_users (user_id, group_id)
+  SELECT u, g FROM generate_series(1001, 1041) u, (VALUES (3), (1020)) g(g);
+SELECT pg_temp.compare('TIDs freed and taken');
+SELECT count(*) AS users, count(*) FILTER (WHERE username LIKE 'new%') AS new
+  FROM group_users.group_members(3);
+-- rows at the end of users, read (and remembered), then cut off
+INSERT INTO group_users.users (id, username)
+  SELECT i, 'tail' || i FROM generate_series(2001, 3000) i;
+SELECT count(group_users.user_with_groups(i)) FROM generate_series(2001, 3000) i;
+SELECT pg_relation_size('group_users.users') AS size_before \gset
+DELETE FROM group_users.users WHERE id > 2000;
+VACUUM group_users.users;
+SELECT pg_relation_size('group_users.users') < :size_before AS truncated;
+SELECT count(group_users.user_with_groups(i)) FROM generate_series(2001, 3000) i;
+SELECT pg_temp.compare('table end cut off');
+-- TRUNCATE gives users a new storage: everything remembered is forgotten
+BEGIN;
+TRUNCATE group_users.users CASCADE;
+INSERT INTO group_users.users (id, username) VALUES (8, 'eight again');
+SELECT group_users.user_with_groups(8)->>'username' AS username;
+SELECT pg_temp.compare('truncated');
+ROLLBACK;
+SELECT group_users.user_with_groups(8)->>'username' AS username;
+-- a tiny cache starts afresh all the time, and still answers the same
+SET group_users.tid_cache = 3;
+SELECT pg_temp.compare('three TIDs');
+RESET group_users.tid_cache;
+
 -- tables and indexes changed: the direct path notices and steps aside
 ALTER INDEX group_users.group_users_group_id_user_id_idx RENAME TO renamed_idx;
 SELECT pg_temp.compare('index renamed');
