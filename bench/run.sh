@@ -240,7 +240,7 @@ echo "  VACUUM ANALYZE + CHECKPOINT in $((vac_ms / 1000)) s"
 meta=$work/meta.tsv
 {
 	printf 'stamp\t%s\n' "$start_human"
-	printf 'command\tbash bench/run.sh %s\n' "$orig_args"
+	printf 'command\t%sbash bench/run.sh %s\n' "${PGOPTIONS:+PGOPTIONS='$PGOPTIONS' }" "$orig_args"
 	printf 'scale\t%s\nquick\t%s\nrounds\t%s\nduration\t%s\nclients\t%s\nnode_duration\t%s\n' \
 		"$scale" "$quick" "$rounds" "$duration" "$clients" "$node_duration"
 	printf 'nproc\t%s\n' "$(nproc)"
@@ -360,9 +360,10 @@ const_words() {  # const_words NCLIENTS DEFINES -> name=value per line
 		done
 	fi
 }
-# server_options DEFINES -> the PGOPTIONS a case's pgbench runs with: its
-# synchronous_commit=off, which takes the commit's WAL flush out of the
-# write cases, to measure what the statements themselves cost
+# server_options DEFINES -> the PGOPTIONS a case's pgbench runs with (after
+# the caller's own): its synchronous_commit=off, which takes the commit's
+# WAL flush out of the write cases, to measure what the statements
+# themselves cost
 server_options() {
 	case ",$1," in *,synchronous_commit=off,*) echo "-c synchronous_commit=off" ;; esac
 }
@@ -539,7 +540,7 @@ bench_once() {
 	local -a defs=()
 	while read -r kv; do defs+=(-D "$kv"); done < <(const_words "$c" "${C_DEFINES[$idx]}")
 	log=$work/logs/pgbench-$c-$case_id-$kind-$r.log
-	PGOPTIONS=$(server_options "${C_DEFINES[$idx]}") \
+	PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }$(server_options "${C_DEFINES[$idx]}")" \
 		"$PGBIN/pgbench" "${@:6}" -n -M prepared -c "$c" -j "$c" -T "$duration" "${defs[@]}" \
 		-f "${C_SCRIPT[$idx]}" >"$log" 2>&1 || rc=$?
 	tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$log")
