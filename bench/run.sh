@@ -278,11 +278,14 @@ while IFS=$'\t' read -r c_case c_title c_kind c_desc c_script c_vmode c_defines;
 	if [ ${#CASE_ORDER[@]} -eq 0 ] || [ "${CASE_ORDER[-1]}" != "$c_case" ]; then CASE_ORDER+=("$c_case"); fi
 done <"$BENCH/cases.tsv"
 [ ${#CASE_ORDER[@]} -gt 0 ] || { echo "run.sh: no case matches --only '$only'" >&2; exit 2; }
-# The read cases (their function writes nothing: it is not verified by the
-# memberships it leaves), the ones that can also run on the standby
+# is_write IDX: whether script IDX writes (it is verified by the
+# memberships it leaves: verify mode state, gstate or cstate)
+is_write() { [[ ${C_VMODE[$1]} == state || ${C_VMODE[$1]} == gstate || ${C_VMODE[$1]} == cstate ]]; }
+# The read cases (their function writes nothing), the ones that can also
+# run on the standby
 declare -A READ_CASE=()
 for idx in "${!C_CASE[@]}"; do
-	[ "${C_KIND[$idx]}" = fn ] && [ "${C_VMODE[$idx]}" != state ] && READ_CASE[${C_CASE[$idx]}]=1
+	[ "${C_KIND[$idx]}" = fn ] && ! is_write "$idx" && READ_CASE[${C_CASE[$idx]}]=1
 done
 # on_standby IDX: whether --standby runs this script on the standby too
 on_standby() {
@@ -349,13 +352,17 @@ resolve() {  # resolve "@gid_small" -> its value
 }
 const_words() {  # const_words NCLIENTS DEFINES -> name=value per line
 	local nc=$1 defs=$2 d
+	# n: the write scripts' counter (pgbench keeps a client's variables
+	# from one transaction to the next)
 	printf '%s\n' nusers="$nusers" ngroups="$ngroups" gstep="$gstep" nlists="$nlists" w_lo="$w_lo" \
 		w_per=$((nwriters / nc)) nclients="$nc" bg_lo="$bg_lo" bg_hi="$bg_hi" \
+		nbench="$nbench" nblocks=$((nbench / 10)) g_per=$((nbench / nc)) nwblocks=$((nwriters / 10)) n=0 \
 		gid_small="$gid_small" gid_10k="$gid_10k" gid_100k="$gid_100k"
 	if [ "$defs" != "-" ]; then
 		for d in ${defs//,/ }; do
-			# a setting, not a constant: see server_options
-			[[ $d == synchronous_commit=* ]] && continue
+			# a setting or a preparation, not a constant: see server_options
+			# and write_prepare
+			[[ $d == synchronous_commit=* || $d == fill=* ]] && continue
 			printf '%s=%s\n' "${d%%=*}" "$(resolve "${d#*=}")"
 		done
 	fi
@@ -366,6 +373,31 @@ const_words() {  # const_words NCLIENTS DEFINES -> name=value per line
 # themselves cost
 server_options() {
 	case ",$1," in *,synchronous_commit=off,*) echo "-c synchronous_commit=off" ;; esac
+}
+# fill_of DEFINES: the rows a write case needs made before each of its
+# runs (fill=NAME: sql/runs/fill_NAME.sql; then, if there is one,
+# sql/runs/left_NAME.sql checks after the run that every client had some
+# left), or nothing
+fill_of() {
+	local d
+	for d in ${1//,/ }; do [[ $d == fill=* ]] && echo "${d#fill=}"; done
+	return 0
+}
+# Per client, rows filled for such a run: more than a client can remove in
+# it (about 8,000 single removes, or 1,000 removes of 10, a second without
+# the commit's flush, here): npairs pairs, or nlists_fill lists of 10
+npairs=$((duration * 20000)) nlists_fill=$((duration * 4000))
+maxc=$(printf '%s\n' $clients | sort -n | tail -n 1)
+[ "$npairs" -le $(((nwriters / maxc) * nbench)) ] &&
+	[ "$nlists_fill" -le $(((nwriters / maxc) * (nbench / 10))) ] &&
+	[ "$nlists_fill" -le $(((nbench / maxc) * (nwriters / 10))) ] ||
+	{ echo "run.sh: --duration $duration needs more writer users x write groups than the dataset has" >&2; exit 2; }
+# psql on the sql/runs scripts with the constants of NCLIENTS clients
+runs_sql() {
+	local nc=$1 file=$2 kv
+	local -a v=(-v npairs="$npairs" -v nlists_fill="$nlists_fill")
+	while read -r kv; do v+=(-v "$kv"); done < <(const_words "$nc" -)
+	"${PSQL[@]}" -At "${v[@]}" -f "$BENCH/sql/runs/$file"
 }
 
 # ---------------------------------------------------------------- 4. verification
@@ -392,16 +424,28 @@ sample_vars() {
 # canon SCRIPT VMODE -> SQL printing one canonical line for the script's result
 canon_sql() {
 	local script=$1 mode=$2 stmt
-	if [ "$mode" = state ]; then
+	case $mode in state|gstate|cstate)
 		echo 'BEGIN;'
 		echo '\o /dev/null'
-		grep -v '^\\' "$script" | grep -v -- '-- restore$' | grep -vE '^(BEGIN|COMMIT);$'
+		# what a run's fill would have made for the sample (see the script)
+		sed -n 's/^-- verify setup: //p' "$script"
+		grep -v '^\\' "$script" | grep -vE '^(BEGIN|COMMIT);$'
 		echo '\o'
-		echo "SELECT count(*) || ' memberships ' || md5(coalesce(string_agg(group_id || ':' || role, ',' ORDER BY group_id), ''))"
-		echo "  FROM group_users.group_users WHERE user_id = :uid;"
+		case $mode in
+			state)  # the memberships of user :uid
+				echo "SELECT count(*) || ' memberships ' || md5(coalesce(string_agg(group_id || ':' || role, ',' ORDER BY group_id), ''))"
+				echo "  FROM group_users.group_users WHERE user_id = :uid;" ;;
+			gstate)  # the memberships of group :gid
+				echo "SELECT count(*) || ' memberships ' || md5(coalesce(string_agg(user_id || ':' || role, ',' ORDER BY user_id), ''))"
+				echo "  FROM group_users.group_users WHERE group_id = :gid;" ;;
+			cstate)  # the newest group, and its memberships
+				echo "SELECT g.name || ': ' || count(m.*) || ' memberships ' || md5(coalesce(string_agg(m.user_id || ':' || m.role, ',' ORDER BY m.user_id), ''))"
+				echo "  FROM group_users.groups g LEFT JOIN group_users.group_users m ON m.group_id = g.id"
+				echo " WHERE g.id = (SELECT max(id) FROM group_users.groups) GROUP BY g.name;" ;;
+		esac
 		echo 'ROLLBACK;'
 		return
-	fi
+	esac
 	stmt=$(grep -v '^\\' "$script" | sed 's/;[[:space:]]*$//')
 	case $mode in
 		rows) printf "SELECT count(*) || ' rows ' || md5(coalesce(string_agg(t::text, E'\\\\n'), '')) FROM (\n%s\n) t;\n" "$stmt" ;;
@@ -430,7 +474,7 @@ canon_sql() {
 }
 canon() {  # canon IDX SAMPLE [PSQL OPTIONS] -> the canonical line, or ERROR: ...
 	local idx=$1 i=$2 write=0 out
-	[ "${C_VMODE[$idx]}" = state ] && write=1
+	is_write "$idx" && write=1
 	local -a v=()
 	mapfile -t v < <(sample_vars "$i" "$write")
 	while read -r kv; do v+=(-v "$kv"); done < <(const_words 1 "${C_DEFINES[$idx]}")
@@ -491,15 +535,15 @@ plans=$work/plans.txt
 	echo "EXPLAIN (COSTS OFF) of the anchor statements, first verification sample: custom plan, then generic plan"
 	for idx in "${!C_CASE[@]}"; do
 		case ${C_KIND[$idx]} in raw|postgrest|seq) ;; *) continue ;; esac
-		[ "${C_VMODE[$idx]}" = state ] && [ "${C_KIND[$idx]}" != raw ] && continue
+		is_write "$idx" && [ "${C_KIND[$idx]}" != raw ] && continue
 		echo
 		echo "==== ${C_CASE[$idx]}: ${C_DESC[$idx]} ($(basename "${C_SCRIPT[$idx]}"))"
 		local_v=()
-		write=0; [ "${C_VMODE[$idx]}" = state ] && write=1
+		write=0; is_write "$idx" && write=1
 		mapfile -t local_v < <(sample_vars 1 "$write")
 		while read -r kv; do local_v+=(-v "$kv"); done < <(const_words 1 "${C_DEFINES[$idx]}")
 		# :name -> $n (in order of first appearance); EXECUTE with the psql variables
-		grep -v '^\\' "${C_SCRIPT[$idx]}" | grep -v -- '-- restore$' | grep -vE '^(BEGIN|COMMIT);$|^--' |
+		grep -v '^\\' "${C_SCRIPT[$idx]}" | grep -vE '^(BEGIN|COMMIT);$|^--' |
 			perl -0777 -ne '
 				my @stmts = grep { /\S/ } split /;\s*(?:--[^\n]*)?\n/;
 				my $i = 0;
@@ -536,10 +580,12 @@ bench_start=$(date +%s) done_runs=0 nerr=0
 # script IDX, recorded in runs.tsv under KIND; appends its TPS to $line.
 # The standby's runs are recorded as kind "fn@standby" and "select1@standby".
 bench_once() {
-	local c=$1 case_id=$2 idx=$3 r=$4 kind=$5 log rc=0 tps lat failed status kv
+	local c=$1 case_id=$2 idx=$3 r=$4 kind=$5 log rc=0 tps lat failed status kv fill
 	local -a defs=()
 	while read -r kv; do defs+=(-D "$kv"); done < <(const_words "$c" "${C_DEFINES[$idx]}")
 	log=$work/logs/pgbench-$c-$case_id-$kind-$r.log
+	fill=$(fill_of "${C_DEFINES[$idx]}")
+	[ -n "$fill" ] && runs_sql "$c" "fill_$fill.sql" >/dev/null
 	PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }$(server_options "${C_DEFINES[$idx]}")" \
 		"$PGBIN/pgbench" "${@:6}" -n -M prepared -c "$c" -j "$c" -T "$duration" "${defs[@]}" \
 		-f "${C_SCRIPT[$idx]}" >"$log" 2>&1 || rc=$?
@@ -551,6 +597,16 @@ bench_once() {
 		status=ERROR nerr=$((nerr + 1))
 		echo "  ERROR in $case_id/$kind (c=$c, round $r), pgbench exit $rc:"
 		grep -m3 -iE 'error|abort|fatal' "$log" | sed 's/^/    /' || true
+	fi
+	# A write run: did every client find rows to remove to the end?  Then
+	# the next run starts from the same tables (sql/runs/reset_writes.sql)
+	if is_write "$idx"; then
+		if [ -n "$fill" ] && [ -f "$BENCH/sql/runs/left_$fill.sql" ] &&
+			[ "$(runs_sql "$c" "left_$fill.sql")" != "$c" ]; then
+			status=ERROR nerr=$((nerr + 1))
+			echo "  ERROR in $case_id/$kind (c=$c, round $r): a client removed all the rows filled for it (npairs, nlists_fill)"
+		fi
+		runs_sql "$c" reset_writes.sql >/dev/null
 	fi
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$case_id" "$kind" "$r" \
 		"${tps:-0}" "${lat:-0}" "$status" >>"$runs_tsv"

@@ -57,6 +57,24 @@ BEGIN
                                          WHERE m.user_id = uid AND m.group_id = l.gid));
 END $$;
 
+CREATE FUNCTION bench.count_group_members_plpgsql(gid bigint)
+RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT count(*)
+            FROM group_users.group_users m
+            JOIN group_users.users u ON u.id = m.user_id
+           WHERE m.group_id = gid);
+END $$;
+
+CREATE FUNCTION bench.is_member_of_any_plpgsql(uid bigint, gids bigint[])
+RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN EXISTS (SELECT FROM group_users.group_users m
+                  WHERE m.user_id = uid AND m.group_id = ANY (gids));
+END $$;
+
 -- The PostgREST-style statements wrapped in SQL functions
 CREATE FUNCTION bench.user_with_groups_sql(uid bigint)
 RETURNS json

@@ -1,8 +1,8 @@
--- Writes keep the dataset stable: each transaction undoes its effect with
--- the line marked restore (the same statement in every variant; left out
--- when the variants' results are compared).  Each client writes its own
--- range of writer users (client_id), so clients never touch the same row.
-\set uid :w_lo + :nclients * random(0, :w_per - 1) + :client_id
-\set gid random(:bg_lo, :bg_hi)
+-- Each transaction adds pairs nobody has: the client's own counter n
+-- (pgbench keeps it from one transaction to the next) walks its writer
+-- users, then the groups nobody is in.  The pairs are deleted between runs
+-- (run.sh), so nothing else is in the measured transaction.
+\set n :n + 1
+\set uid :w_lo + :client_id + :nclients * (:n % :w_per)
+\set gid :bg_lo + (:n / :w_per) % :nbench
 SELECT group_users.add_membership(:uid, :gid);
-DELETE FROM group_users.group_users WHERE user_id = :uid AND group_id = :gid; -- restore

@@ -1,6 +1,9 @@
--- Writes keep the dataset stable: the line marked restore removes the 10
--- memberships again (the same statement in every variant).
-\set uid :w_lo + :nclients * random(0, :w_per - 1) + :client_id
-\set k random(1, :nlists)
+-- Each transaction adds pairs nobody has: the client's own counter n
+-- (pgbench keeps it from one transaction to the next) walks its writer
+-- users, then the groups nobody is in.  The pairs are deleted between runs
+-- (run.sh), so nothing else is in the measured transaction.
+-- Lists k are disjoint blocks of 10 of those groups.
+\set n :n + 1
+\set uid :w_lo + :client_id + :nclients * (:n % :w_per)
+\set k 1 + (:n / :w_per) % :nblocks
 INSERT INTO group_users.group_users (user_id, group_id) SELECT :uid, l.gid FROM unnest((SELECT ids FROM bench.new_gid_lists WHERE k = :k)) AS l(gid) ON CONFLICT DO NOTHING;
-DELETE FROM group_users.group_users WHERE user_id = :uid AND group_id = ANY ((SELECT ids FROM bench.new_gid_lists WHERE k = :k)::bigint[]); -- restore

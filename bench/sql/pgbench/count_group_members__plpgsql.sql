@@ -1,0 +1,2 @@
+\set gid random(1, :ngroups)
+SELECT bench.count_group_members_plpgsql(:gid);
