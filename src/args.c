@@ -228,3 +228,10 @@ gu_arg_ids(FunctionCallInfo fcinfo, int argno, const char *name,
 		return int8_array(ids, m);
 	}
 }
+
+/* The ids of a bigint[] that gu_arg_ids() returned, as a C array */
+const int64 *
+gu_ids_data(Datum ids)
+{
+	return (const int64 *) ARR_DATA_PTR(DatumGetArrayTypeP(ids));
+}

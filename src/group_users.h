@@ -85,8 +85,9 @@ extern bool gu_direct_document_head(GuDirectDocument *doc, int64 id,
 extern void gu_direct_document_list(GuDirectDocument *doc, int64 id,
 									DestReceiver *dest);
 extern void gu_direct_document_end(GuDirectDocument *doc);
-extern bool gu_direct_is_member(FunctionCallInfo fcinfo, int64 uid, int64 gid,
-								bool *result);
+extern bool gu_direct_is_member_of(FunctionCallInfo fcinfo, int64 uid,
+								   const int64 *gids, int n, bool all,
+								   bool *result);
 
 /* ----------------
  * args.c
@@ -99,6 +100,7 @@ extern bool gu_arg_page(FunctionCallInfo fcinfo, int after_argno,
 						bool *limit_isnull);
 extern Datum gu_arg_ids(FunctionCallInfo fcinfo, int argno, const char *name,
 						bool keep_order, int *count);
+extern const int64 *gu_ids_data(Datum ids);
 extern void gu_check_writable(FunctionCallInfo fcinfo);
 
 /* ----------------

@@ -1,10 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * index_read.c
- *	  The thin reads (user_groups, group_members, their counts, is_member)
- *	  and the two parts of a JSON document (user_with_groups,
- *	  group_with_users) done directly on the indexes, without SPI or an
- *	  executor.
+ *	  The thin reads (user_groups, group_members, their counts, is_member,
+ *	  is_member_of_all, is_member_of_any) and the two parts of a JSON
+ *	  document (user_with_groups, group_with_users) done directly on the
+ *	  indexes, without SPI or an executor.
  *
  * Through SPI, each call of user_groups() starts a second executor for a
  * statement whose plan is already known: an index scan of the join table
@@ -971,34 +971,43 @@ gu_direct_document_end(GuDirectDocument *doc)
 }
 
 /*
- * Is there a membership (uid, gid)?  One probe of the join table's
- * primary key.  Returns false, having read nothing, when the direct path
- * cannot be used.
+ * Is user uid a member of the groups gids (n of them, n > 0): of all of
+ * them (all), or of any?  One index-only probe of the join table's primary
+ * key per group, in the order given, stopping as soon as the answer is
+ * known: each probe takes the predicate locks of what it read, so under
+ * SERIALIZABLE the answer is protected as the SPI statement's would be.
+ * Returns false, having read nothing, when the direct path cannot be used.
  */
 bool
-gu_direct_is_member(FunctionCallInfo fcinfo, int64 uid, int64 gid,
-					bool *result)
+gu_direct_is_member_of(FunctionCallInfo fcinfo, int64 uid, const int64 *gids,
+					   int n, bool all, bool *result)
 {
 	DirectRelations r;
-	Relation	mrel,
-				midx;
+	Relation	midx;
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
 	ScanKeyData keys[2];
 	Buffer		vmbuf = InvalidBuffer;
+	int			i;
 
+	Assert(n > 0);
 	if (!direct_open(fcinfo, false, false, &r))
 		return false;
-	mrel = r.members;
 	midx = index_open(rels.members_by_user, AccessShareLock);
-	slot = table_slot_create(mrel, NULL);
-	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
-				Int64GetDatum(uid));
-	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ,
-				Int64GetDatum(gid));
-	scan = index_beginscan(mrel, midx, GetActiveSnapshot(), 2, 0);
-	index_rescan(scan, keys, 2, NULL, 0);
-	*result = scan_next(scan, true, &vmbuf, slot);
+	slot = table_slot_create(r.members, NULL);
+	scan = index_beginscan(r.members, midx, GetActiveSnapshot(), 2, 0);
+	/* all: true until one is missing; any: false until one is there */
+	*result = all;
+	for (i = 0; i < n && *result == all; i++)
+	{
+		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
+					Int64GetDatum(uid));
+		ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ,
+					Int64GetDatum(gids[i]));
+		index_rescan(scan, keys, 2, NULL, 0);
+		if (scan_next(scan, true, &vmbuf, slot) != all)
+			*result = !all;
+	}
 	if (BufferIsValid(vmbuf))
 		ReleaseBuffer(vmbuf);
 	index_endscan(scan);

@@ -160,10 +160,11 @@ gu_is_member(PG_FUNCTION_ARGS)
 {
 	Datum		values[2];
 	uint64		found;
+	int64		gid = PG_GETARG_INT64(1);
 	bool		member;
 
-	if (gu_direct_is_member(fcinfo, PG_GETARG_INT64(0), PG_GETARG_INT64(1),
-							&member))
+	if (gu_direct_is_member_of(fcinfo, PG_GETARG_INT64(0), &gid, 1, true,
+							   &member))
 		PG_RETURN_BOOL(member);
 
 	values[0] = PG_GETARG_DATUM(0);
@@ -183,11 +184,15 @@ gu_is_member_of_all(PG_FUNCTION_ARGS)
 	Datum		values[2];
 	int			n;
 	int64		found = 0;
+	bool		member;
 
 	values[0] = PG_GETARG_DATUM(0);
 	values[1] = gu_arg_ids(fcinfo, 1, "gids", false, &n);
 	if (n == 0)
 		PG_RETURN_BOOL(true);
+	if (gu_direct_is_member_of(fcinfo, PG_GETARG_INT64(0),
+							   gu_ids_data(values[1]), n, true, &member))
+		PG_RETURN_BOOL(member);
 
 	gu_spi_connect();
 	gu_execute_int8(&count_listed_stmt, fcinfo, values, true, &found);
@@ -203,11 +208,15 @@ gu_is_member_of_any(PG_FUNCTION_ARGS)
 	Datum		values[2];
 	int			n;
 	uint64		found;
+	bool		member;
 
 	values[0] = PG_GETARG_DATUM(0);
 	values[1] = gu_arg_ids(fcinfo, 1, "gids", false, &n);
 	if (n == 0)
 		PG_RETURN_BOOL(false);
+	if (gu_direct_is_member_of(fcinfo, PG_GETARG_INT64(0),
+							   gu_ids_data(values[1]), n, false, &member))
+		PG_RETURN_BOOL(member);
 
 	gu_spi_connect();
 	found = gu_execute(&any_listed_stmt, fcinfo, values, NULL, true, 1, NULL);

@@ -187,8 +187,7 @@ side_args(FunctionCallInfo fcinfo, const Side *side, bool with_role,
 	args->values[0] = Int64GetDatum(args->self);
 	args->values[1] = gu_arg_ids(fcinfo, 1, side->others_name, false,
 								 &args->nothers);
-	args->others = (const int64 *)
-		ARR_DATA_PTR(DatumGetArrayTypeP(args->values[1]));
+	args->others = gu_ids_data(args->values[1]);
 	args->values[2] = with_role ?
 		PointerGetDatum(gu_arg_role(fcinfo, 2)) : (Datum) 0;
 }
@@ -425,8 +424,7 @@ gu_create_group(PG_FUNCTION_ARGS)
 	name = PG_GETARG_DATUM(0);
 	args.values[1] = gu_arg_ids(fcinfo, 1, "member_uids", false,
 								&args.nothers);
-	args.others = (const int64 *)
-		ARR_DATA_PTR(DatumGetArrayTypeP(args.values[1]));
+	args.others = gu_ids_data(args.values[1]);
 	args.values[2] = PointerGetDatum(gu_arg_role(fcinfo, 2));
 
 	gu_spi_connect();

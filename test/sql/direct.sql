@@ -1,5 +1,6 @@
 -- The direct index path of the thin reads (user_groups, group_members,
--- count_user_groups, count_group_members, is_member) and of the two JSON
+-- count_user_groups, count_group_members, is_member, is_member_of_all,
+-- is_member_of_any) and of the two JSON
 -- documents (user_with_groups, group_with_users) gives exactly what their
 -- SPI statements give, and steps aside for SPI whenever it could not:
 -- row-level security, column-level grants, or tables and indexes that are
@@ -57,6 +58,14 @@ LANGUAGE sql AS $$
   UNION ALL
   SELECT 'is_member ' || u, string_agg(group_users.is_member(u, g)::text, '' ORDER BY g)
     FROM generate_series(0, 301) u, generate_series(0, 41) g GROUP BY u
+  UNION ALL
+  SELECT 'is_member_of_all/any ' || u,
+         string_agg(group_users.is_member_of_all(u, l) || '/' || group_users.is_member_of_any(u, l),
+                    ' ' ORDER BY k)
+    FROM generate_series(0, 301) u,
+         (VALUES (1, '{1}'::bigint[]), (2, '{40}'), (3, '{3,8,13}'), (4, '{40,1,0,40}'),
+                 (5, '{0,41}'), (6, '{37,32,27,22,17,12,7,2}'), (7, '{40,7}')) l(k, l)
+   GROUP BY u
 $$;
 
 CREATE TEMP TABLE spi_reads AS SELECT * FROM pg_temp.all_reads() WHERE false;

@@ -94,14 +94,17 @@ for my $text (grep { /CROSS JOIN LATERAL/ } keys %plans)
 		'primary key probes: ' . substr($text, 0, 60));
 }
 
-# With direct reads on (the default), the thin reads and the two JSON
-# documents run no statement at all; under row-level security, or for a
+# With direct reads on (the default), the thin reads (is_member_of_all and
+# is_member_of_any among them) and the two JSON documents run no statement
+# at all; under row-level security, or for a
 # role with column grants only, they run theirs (a document's two parts
 # decide each on its own).
 my @thin = (
 	'SELECT count(*) FROM group_users.user_groups(5)',
 	'SELECT count(*) FROM group_users.group_members(2000, 10000, 10)',
 	'SELECT group_users.is_member(5, 2000)',
+	'SELECT group_users.is_member_of_all(5, \'{1,2,2000}\')',
+	'SELECT group_users.is_member_of_any(5, \'{1,2,2000}\')',
 	'SELECT group_users.count_user_groups(5)',
 	'SELECT group_users.count_group_members(7)',
 	'SELECT length(group_users.user_with_groups(5)::text)',
@@ -133,9 +136,10 @@ GRANT SELECT (id, username, email, created_at, updated_at) ON group_users.users 
 });
 is(nested_plans(''), 0, 'direct reads: the thin reads run no statement');
 is(nested_plans('SET ROLE reader;'), 0, 'direct reads for a read-only app role');
-# is_member reads only the join table, on which this role has a table grant
+# is_member and is_member_of_* read only the join table, on which this
+# role has a table grant
 is(nested_plans('SET ROLE column_reader;'), 8, 'column grants only on users and groups: their statements run');
-is(nested_plans('SET group_users.direct_reads = off;'), 9, 'direct_reads off: the statements run');
+is(nested_plans('SET group_users.direct_reads = off;'), 11, 'direct_reads off: the statements run');
 $node->safe_psql('postgres', q{
 ALTER TABLE group_users.groups ENABLE ROW LEVEL SECURITY;
 CREATE POLICY everything ON group_users.groups TO reader USING (true);
