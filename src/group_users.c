@@ -15,6 +15,7 @@
 PG_MODULE_MAGIC;
 
 bool		gu_direct_reads = true;
+bool		gu_direct_deletes = true;
 int			gu_tid_cache = 65536;
 
 void		_PG_init(void);
@@ -25,9 +26,21 @@ _PG_init(void)
 	DefineCustomBoolVariable("group_users.direct_reads",
 							 "Runs the thin reads and the JSON documents directly on the indexes, without SPI.",
 							 "user_groups, group_members, count_user_groups, count_group_members, "
-							 "is_member, user_with_groups and group_with_users.  They use SPI anyway when row-level security "
+							 "is_member, is_member_of_all, is_member_of_any, user_with_groups and "
+							 "group_with_users.  They use SPI anyway when row-level security "
 							 "applies or the caller's privileges are not table-wide.",
 							 &gu_direct_reads,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("group_users.direct_deletes",
+							 "Deletes one membership directly with the table AM, without SPI.",
+							 "remove_membership, and the group-side bulk writes' removes.  They use SPI "
+							 "anyway when a DELETE trigger or rule, or row-level security, could act, "
+							 "when the caller's privileges are not table-wide, or when the row is being "
+							 "changed concurrently.",
+							 &gu_direct_deletes,
 							 true,
 							 PGC_USERSET,
 							 0,

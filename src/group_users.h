@@ -73,6 +73,7 @@ extern bool gu_remove_one(FunctionCallInfo fcinfo, int64 uid, int64 gid);
  * ----------------
  */
 extern bool gu_direct_reads;	/* GUC group_users.direct_reads */
+extern bool gu_direct_deletes;	/* GUC group_users.direct_deletes */
 extern int	gu_tid_cache;		/* GUC group_users.tid_cache */
 extern bool gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 						   int64 lower, int64 limit, Tuplestorestate *ts,
@@ -88,6 +89,8 @@ extern void gu_direct_document_end(GuDirectDocument *doc);
 extern bool gu_direct_is_member_of(FunctionCallInfo fcinfo, int64 uid,
 								   const int64 *gids, int n, bool all,
 								   bool *result);
+extern bool gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid,
+							 bool *removed);
 
 /* ----------------
  * args.c

@@ -44,6 +44,7 @@
 #include "catalog/pg_opfamily.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
@@ -356,24 +357,26 @@ direct_close(DirectRelations *r)
 }
 
 /*
- * Open the join table and, as asked, users and groups, if the direct path
- * may read them.  Returns false, with nothing read or left open, when it
- * may not: the caller then runs its SPI statement.
+ * Open the join table (locked in members_lock) and, as asked, users and
+ * groups, if the direct path may read them.  Returns false, with nothing
+ * read or left open, when it may not: the caller then runs its SPI
+ * statement.
  */
 static bool
 direct_open(FunctionCallInfo fcinfo, bool users, bool groups,
-			DirectRelations *r)
+			LOCKMODE members_lock, DirectRelations *r)
 {
 	int			tries;
 
 	memset(r, 0, sizeof(*r));
-	if (!gu_direct_reads)
+	/* a security module checking the executor's accesses must see ours */
+	if (ExecutorCheckPerms_hook != NULL)
 		return false;
 	for (tries = 0; tries < 3; tries++)
 	{
 		if (!rels_usable(fcinfo))
 			return false;
-		r->members = table_open(rels.members, AccessShareLock);
+		r->members = table_open(rels.members, members_lock);
 		if (users)
 			r->users = table_open(rels.users, AccessShareLock);
 		if (groups)
@@ -879,7 +882,8 @@ gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 {
 	DirectRelations r;
 
-	if (!direct_open(fcinfo, by_group, !by_group, &r))
+	if (!gu_direct_reads ||
+		!direct_open(fcinfo, by_group, !by_group, AccessShareLock, &r))
 		return false;
 	*count = direct_scan(&r, by_group, id, lower, limit,
 						 ts != NULL ? OUT_LIST : OUT_COUNT, ts, desc, NULL);
@@ -905,7 +909,8 @@ gu_direct_document_begin(FunctionCallInfo fcinfo, bool group)
 	DirectRelations r;
 	GuDirectDocument *doc;
 
-	if (!direct_open(fcinfo, true, true, &r))
+	if (!gu_direct_reads ||
+		!direct_open(fcinfo, true, true, AccessShareLock, &r))
 		return NULL;
 	doc = palloc(sizeof(GuDirectDocument));
 	doc->r = r;
@@ -991,7 +996,8 @@ gu_direct_is_member_of(FunctionCallInfo fcinfo, int64 uid, const int64 *gids,
 	int			i;
 
 	Assert(n > 0);
-	if (!direct_open(fcinfo, false, false, &r))
+	if (!gu_direct_reads ||
+		!direct_open(fcinfo, false, false, AccessShareLock, &r))
 		return false;
 	midx = index_open(rels.members_by_user, AccessShareLock);
 	slot = table_slot_create(r.members, NULL);
@@ -1013,6 +1019,151 @@ gu_direct_is_member_of(FunctionCallInfo fcinfo, int64 uid, const int64 *gids,
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(midx, NoLock);
+	direct_close(&r);
+	return true;
+}
+
+/* Could anything but the table AM act on a DELETE from rel? */
+static bool
+delete_has_hooks(Relation rel)
+{
+	TriggerDesc *trig = rel->trigdesc;
+
+	return rel->rd_rules != NULL ||
+		(trig != NULL &&
+		 (trig->trig_delete_before_row || trig->trig_delete_after_row ||
+		  trig->trig_delete_instead_row ||
+		  trig->trig_delete_before_statement ||
+		  trig->trig_delete_after_statement || trig->trig_delete_old_table));
+}
+
+/*
+ * Delete the row version in slot, of membership (uid, gid), as the
+ * executor's DELETE does (ExecDelete): wait for a transaction changing it;
+ * then, under READ COMMITTED, do nothing if it deleted the row, or follow
+ * its update to the row's newest version, lock that, and delete it if it
+ * is still of (uid, gid) (EvalPlanQual's recheck of the statement's
+ * WHERE); above READ COMMITTED, either is 40001.  Returns whether a row
+ * was deleted.
+ */
+static bool
+delete_version(Relation rel, TupleTableSlot *slot, int64 uid, int64 gid,
+			   Snapshot snapshot)
+{
+	CommandId	cid = GetCurrentCommandId(true);
+	ItemPointerData tid = slot->tts_tid;
+	TM_FailureData tmfd;
+	TM_Result	result;
+	bool		isnull;
+
+	for (;;)
+	{
+		result = table_tuple_delete(rel, &tid, cid, snapshot, InvalidSnapshot,
+									true, &tmfd, false);
+		if (result == TM_Updated)
+		{
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent update")));
+			result = table_tuple_lock(rel, &tid, snapshot, slot, cid,
+									  LockTupleExclusive, LockWaitBlock,
+									  TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
+									  &tmfd);
+			if (result == TM_Ok)
+			{
+				/* the newest version, locked: still the one asked for? */
+				if (DatumGetInt64(slot_getattr(slot, rels.m_user_id, &isnull)) != uid ||
+					DatumGetInt64(slot_getattr(slot, rels.m_group_id, &isnull)) != gid)
+					return false;
+				tid = slot->tts_tid;
+				continue;
+			}
+		}
+		switch (result)
+		{
+			case TM_Ok:
+				return true;
+			case TM_Deleted:
+				if (IsolationUsesXactSnapshot())
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("could not serialize access due to concurrent delete")));
+				return false;
+			case TM_SelfModified:
+				/* by this very command: nothing to do; else as ExecDelete */
+				if (tmfd.cmax != cid)
+					ereport(ERROR,
+							(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
+							 errmsg("tuple to be deleted was already modified by an operation triggered by the current command")));
+				return false;
+			default:
+				elog(ERROR, "unexpected status %d deleting a membership",
+					 (int) result);
+		}
+	}
+}
+
+/*
+ * Remove membership (uid, gid) directly: find the version visible to a
+ * new snapshot by the join table's primary key and delete it with the
+ * table AM, as the executor's DELETE does (see delete_version), when
+ * nothing else would act on the delete: no DELETE trigger or rule, no
+ * row-level security applying to the caller, who has table-wide DELETE
+ * and SELECT (the statement's WHERE reads two columns), and no security
+ * module watching the executor.  Snapshot and command ids go as SPI's for
+ * a statement that writes: a new command id and a new snapshot before,
+ * another command id after.
+ *
+ * Returns false, having done nothing, when it may not: the caller then
+ * runs its DELETE statement.
+ */
+bool
+gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid, bool *removed)
+{
+	DirectRelations r;
+	Relation	rel;
+	Relation	idx;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	ScanKeyData keys[2];
+	Snapshot	snapshot;
+
+	if (!gu_direct_deletes ||
+		!direct_open(fcinfo, false, false, RowExclusiveLock, &r))
+		return false;
+	rel = r.members;
+	if (delete_has_hooks(rel) ||
+		pg_class_aclcheck(RelationGetRelid(rel), GetUserId(),
+						  ACL_DELETE) != ACLCHECK_OK)
+	{
+		direct_close(&r);
+		return false;
+	}
+	/* the executor checks this of any DELETE, even one deleting nothing */
+	CheckCmdReplicaIdentity(rel, CMD_DELETE);
+
+	PushActiveSnapshot(GetTransactionSnapshot());
+	CommandCounterIncrement();
+	UpdateActiveSnapshotCommandId();
+	snapshot = GetActiveSnapshot();
+
+	idx = index_open(rels.members_by_user, RowExclusiveLock);
+	slot = table_slot_create(rel, NULL);
+	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum(uid));
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum(gid));
+	scan = index_beginscan(rel, idx, snapshot, 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
+	/* a primary key: at most one version visible */
+	*removed = index_getnext_slot(scan, ForwardScanDirection, slot) &&
+		delete_version(rel, slot, uid, gid, snapshot);
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(idx, NoLock);
+	PopActiveSnapshot();
+	CommandCounterIncrement();
 	direct_close(&r);
 	return true;
 }

@@ -105,15 +105,30 @@ gu_add_one(FunctionCallInfo fcinfo, int64 uid, int64 gid, Datum role,
 	return created;
 }
 
-/* Remove one membership; true if it was there.  The caller is connected. */
-bool
-gu_remove_one(FunctionCallInfo fcinfo, int64 uid, int64 gid)
+/* The DELETE statement of one membership; the caller is connected */
+static bool
+remove_by_statement(FunctionCallInfo fcinfo, int64 uid, int64 gid)
 {
 	Datum		values[2];
 
 	values[0] = Int64GetDatum(uid);
 	values[1] = Int64GetDatum(gid);
 	return gu_execute(&delete_stmt, fcinfo, values, NULL, false, 0, NULL) > 0;
+}
+
+/*
+ * Remove one membership; true if it was there.  Directly when nothing but
+ * the table AM would act on the delete (see gu_direct_remove), else by the
+ * statement: the caller is connected to SPI.
+ */
+bool
+gu_remove_one(FunctionCallInfo fcinfo, int64 uid, int64 gid)
+{
+	bool		removed;
+
+	if (gu_direct_remove(fcinfo, uid, gid, &removed))
+		return removed;
+	return remove_by_statement(fcinfo, uid, gid);
 }
 
 Datum
@@ -147,8 +162,11 @@ gu_remove_membership(PG_FUNCTION_ARGS)
 	uid = gu_arg_id(fcinfo, 0, "uid");
 	gid = gu_arg_id(fcinfo, 1, "gid");
 
+	/* no SPI connection when the delete is direct */
+	if (gu_direct_remove(fcinfo, uid, gid, &removed))
+		PG_RETURN_BOOL(removed);
 	gu_spi_connect();
-	removed = gu_remove_one(fcinfo, uid, gid);
+	removed = remove_by_statement(fcinfo, uid, gid);
 	gu_spi_finish();
 
 	PG_RETURN_BOOL(removed);

@@ -53,10 +53,12 @@ my @calls = (
 	'SELECT count(*) FROM group_users.set_group_members(7, \'{3,4}\')',
 	'SELECT group_users.create_group(\'new\', \'{1,2}\')',);
 
-# Each call twice: the second run uses the kept plan.  The thin reads run
-# their statements only when the direct index path steps aside (see below).
+# Each call twice: the second run uses the kept plan.  The thin reads and
+# the removes run their statements only when the direct index path steps
+# aside (see below).
 my $sql = join("\n",
 	'SET group_users.direct_reads = off;',
+	'SET group_users.direct_deletes = off;',
 	"LOAD 'auto_explain';",
 	'SET auto_explain.log_min_duration = 0;',
 	'SET auto_explain.log_nested_statements = on;',
@@ -149,6 +151,38 @@ CREATE POLICY everything ON group_users.groups TO reader USING (true);
 # documents run their two statements
 is(nested_plans('SET ROLE reader;'), 6, 'RLS on groups: the statements reading groups run');
 is(nested_plans(''), 0, 'the owner, to whom the policy does not apply: direct');
+
+# Removes: remove_membership and the group-side removes delete directly
+# (no statement) unless something else acts on a delete: a DELETE trigger
+# here, or group_users.direct_deletes = off.
+sub delete_statements
+{
+	my ($setup) = @_;
+	my ($out, $err);
+	$node->psql('postgres',
+		join("\n", 'BEGIN;', "LOAD 'auto_explain';",
+			'SET auto_explain.log_min_duration = 0;',
+			'SET auto_explain.log_nested_statements = on;',
+			'SET auto_explain.log_level = notice;',
+			$setup,
+			'SELECT group_users.remove_membership(5, 2000);',
+			'SELECT group_users.remove_membership(6, 2000);',
+			'SELECT group_users.remove_group_members(2000, \'{7,8,9}\');',
+			'ROLLBACK;'),
+		stdout => \$out, stderr => \$err, on_error_die => 1);
+	return scalar(grep { /^DELETE FROM group_users\.group_users/ }
+		  split /Query Text: /, $err);
+}
+is(delete_statements(''), 0, 'direct deletes: the removes run no statement');
+is(delete_statements('SET group_users.direct_deletes = off;'), 5,
+	'direct_deletes off: one DELETE statement per removed pair');
+$node->safe_psql('postgres', q{
+CREATE FUNCTION public.noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN OLD; END';
+CREATE TRIGGER noop BEFORE DELETE ON group_users.group_users
+  FOR EACH ROW EXECUTE FUNCTION public.noop();
+});
+is(delete_statements(''), 5, 'a DELETE trigger: the statements run, and it fires');
+$node->safe_psql('postgres', 'DROP TRIGGER noop ON group_users.group_users');
 
 $node->stop;
 done_testing();
