@@ -656,7 +656,8 @@ if [ "$node_bench" -eq 1 ]; then
 	step "node: Sequelize findByPk vs the function ($rounds round(s) x ${node_duration} s)"
 	(cd "$BENCH/node" && npm install --no-audit --no-fund --package-lock=false --loglevel=error >/dev/null)
 	NODE_PATH=$BENCH/node/node_modules node "$BENCH/node/bench.js" --rounds "$rounds" \
-		--duration "$node_duration" --nusers "$nusers" --out "$node_json"
+		--duration "$node_duration" --nusers "$nusers" --out "$node_json" \
+		--w_lo "$w_lo" --nwriters "$nwriters" --bg_lo "$bg_lo" --nbench "$nbench" --nlists "$nlists"
 fi
 
 # ---------------------------------------------------------------- 7. report

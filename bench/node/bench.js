@@ -6,6 +6,20 @@
 //   pg_function       node-postgres client.query('SELECT group_users.user_with_groups($1)', [id])
 //   pg_select1        node-postgres client.query('SELECT 1'): the floor
 //
+// and, with --w_lo (the writes, through Sequelize as an app sends them):
+//
+//   addGroup / add_query        user.addGroup(gid) vs sequelize.query('SELECT
+//                               group_users.add_membership($1, $2)')
+//   removeGroup / remove_query  user.removeGroup(gid) vs remove_membership
+//   setGroups / set_query       user.setGroups(10 gids) vs set_user_groups
+//
+// on writer users (w_lo .. w_lo + nwriters - 1) and groups nobody is in
+// (bg_lo .. bg_lo + nbench - 1): op i adds or removes the pair
+// (w_lo + i % nwriters, bg_lo + (i / nwriters) % nbench), new in every
+// call; the pairs to remove are made before each remove run, and the
+// write groups emptied after every write run.  A set gives a writer user
+// the 10 groups of a random list of bench.gid_lists (it always has 10).
+//
 // Each op runs for --duration seconds per round, over the same sequence of
 // random users; the ops are interleaved round by round (findByPk,
 // sequelize_query, pg_function, pg_select1, findByPk, ...).  Connection
@@ -27,7 +41,10 @@ const pg = requireFromModels('pg');
 const { QueryTypes } = requireFromModels('sequelize');
 
 function args() {
-  const a = { rounds: 5, duration: 3, nusers: 100000, out: null, maxOps: 1000000 };
+  const a = {
+    rounds: 5, duration: 3, nusers: 100000, out: null, maxOps: 1000000,
+    w_lo: 0, nwriters: 0, bg_lo: 0, nbench: 0, nlists: 0,
+  };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) {
     const k = argv[i].replace(/^--/, '');
@@ -93,28 +110,113 @@ async function main() {
     console.log(`  ${ok ? 'PASS' : 'FAIL'} node ${pair} (users ${rows.map((v) => `${v.id}: ${v.groups} groups${v.ok ? '' : ' DIFFERENT'}`).join(', ')})`);
   }
 
+  // The writes: Sequelize's mixins against the functions through
+  // sequelize.query, on their own users and groups (see the top)
+  const writer = (uid) => Users.build({ id: uid }, { isNewRecord: false });
+  const pairOf = (i) => [opt.w_lo + (i % opt.nwriters), opt.bg_lo + (Math.floor(i / opt.nwriters) % opt.nbench)];
+  const lists = opt.w_lo ? (await client.query('SELECT ids FROM bench.gid_lists ORDER BY k')).rows.map((r) => r.ids) : [];
+  const setArgs = (i) => [opt.w_lo + ((i * 7919) % opt.nwriters), lists[(i * 104729) % lists.length]];
+  const sql = (text, bind) => sequelize.query(text, { bind, type: QueryTypes.SELECT });
+  const writes = {
+    addGroup: { kind: 'add', call: (i) => { const [u, g] = pairOf(i); return writer(u).addGroup(g); } },
+    add_query: { kind: 'add', call: (i) => sql('SELECT group_users.add_membership($1, $2) AS added', pairOf(i)) },
+    removeGroup: { kind: 'remove', call: (i) => { const [u, g] = pairOf(i); return writer(u).removeGroup(g); } },
+    remove_query: { kind: 'remove', call: (i) => sql('SELECT group_users.remove_membership($1, $2) AS removed', pairOf(i)) },
+    setGroups: { kind: 'set', call: (i) => { const [u, l] = setArgs(i); return writer(u).setGroups(l); } },
+    set_query: { kind: 'set', call: (i) => sql('SELECT * FROM group_users.set_user_groups($1, $2)', setArgs(i)) },
+  };
+  const fillPairs = opt.duration * 5000;   // more than one client removes in a run
+  const resetWrites = async () => {
+    await client.query('DELETE FROM group_users.group_users WHERE group_id BETWEEN $1 AND $2',
+      [opt.bg_lo, opt.bg_lo + opt.nbench - 1]);
+    await client.query('VACUUM group_users.group_users');
+  };
+  const prepare = async (kind, n) => {
+    await resetWrites();
+    if (kind === 'remove') {
+      await client.query(`INSERT INTO group_users.group_users (user_id, group_id)
+        SELECT $1::bigint + i % $2, $3::bigint + (i / $2) % $4 FROM generate_series(0, $5 - 1) AS i`,
+      [opt.w_lo, opt.nwriters, opt.bg_lo, opt.nbench, n]);
+    }
+  };
+  const pairState = async (i) => {
+    const [u, g] = pairOf(i);
+    return (await client.query('SELECT role FROM group_users.group_users WHERE user_id = $1 AND group_id = $2', [u, g])).rows
+      .map((r) => r.role).join(',') || 'none';
+  };
+  const userGroups = async (u) => (await client.query(
+    'SELECT array_agg(group_id ORDER BY group_id)::text AS g FROM group_users.group_users WHERE user_id = $1', [u])).rows[0].g;
+  if (opt.w_lo) {
+    // Verification: each pair of ways leaves the same rows (pairs 0..2
+    // through Sequelize, 3..5 through the function)
+    for (const [seqName, fnName] of [['addGroup', 'add_query'], ['removeGroup', 'remove_query']]) {
+      await prepare(writes[seqName].kind, 6);
+      for (let i = 0; i < 3; i++) await writes[seqName].call(i);
+      for (let i = 3; i < 6; i++) await writes[fnName].call(i);
+      const a = []; const b = [];
+      for (let i = 0; i < 3; i++) a.push(await pairState(i));
+      for (let i = 3; i < 6; i++) b.push(await pairState(i));
+      const ok = a.join() === b.join();
+      verify.push({ pair: `${fnName} = ${seqName}`, ok, detail: `${a.join(' ')} / ${b.join(' ')}` });
+      console.log(`  ${ok ? 'PASS' : 'FAIL'} node ${fnName} = ${seqName} (pairs left: ${a.join(' ')} / ${b.join(' ')})`);
+    }
+    {
+      const [u, l] = setArgs(1);
+      const before = await userGroups(u);
+      await writes.setGroups.call(1);
+      const a = await userGroups(u);
+      await client.query('DELETE FROM group_users.group_users WHERE user_id = $1', [u]);
+      await client.query('INSERT INTO group_users.group_users (user_id, group_id) SELECT $1, unnest($2::bigint[])', [u, before]);
+      await writes.set_query.call(1);
+      const b = await userGroups(u);
+      const want = `{${[...l].sort((x, y) => x - y).join(',')}}`;
+      const ok = a === b && a === want;
+      verify.push({ pair: 'set_query = setGroups', ok, detail: `${a} / ${b}` });
+      console.log(`  ${ok ? 'PASS' : 'FAIL'} node set_query = setGroups (user ${u}: ${a} / ${b})`);
+    }
+    await resetWrites();
+  }
+
   // Warm-up: plans, pools, JIT of the JavaScript itself
   for (const op of Object.values(ops)) for (let i = 0; i < 300; i++) await op(ids[i]);
+  if (opt.w_lo) {
+    for (const w of Object.values(writes)) {
+      await prepare(w.kind, 300);
+      for (let i = 0; i < 300; i++) await w.call(i);
+    }
+    await resetWrites();
+  }
 
-  const names = Object.keys(ops);
+  // One timed run of a loop: calls op(i) for i = 0, 1, ... until the time is up
+  const timed = async (op) => {
+    let i = 0;
+    const start = performance.now();
+    const end = start + opt.duration * 1000;
+    while (i < opt.maxOps && performance.now() < end) {
+      await op(i);
+      i++;
+    }
+    return { n: i, el: performance.now() - start };
+  };
+  const names = [...Object.keys(ops), ...(opt.w_lo ? Object.keys(writes) : [])];
   const result = { ops: {}, latency_ms: {}, n: {}, verify, rounds: opt.rounds, duration: opt.duration };
   for (const n of names) { result.ops[n] = []; result.latency_ms[n] = []; result.n[n] = []; }
   for (let r = 1; r <= opt.rounds; r++) {
     const line = [];
     for (const n of names) {
-      const op = ops[n];
-      let i = 0;
-      const start = performance.now();
-      const end = start + opt.duration * 1000;
-      while (i < opt.maxOps && performance.now() < end) {
-        await op(ids[i % ids.length]);
-        i++;
+      let t;
+      if (ops[n]) {
+        t = await timed((i) => ops[n](ids[i % ids.length]));
+      } else {
+        await prepare(writes[n].kind, fillPairs);
+        t = await timed(writes[n].call);
+        if (writes[n].kind === 'remove' && t.n >= fillPairs) throw new Error(`${n}: ran out of pairs to remove`);
+        await resetWrites();
       }
-      const el = performance.now() - start;
-      result.ops[n].push(i / (el / 1000));
-      result.latency_ms[n].push(el / i);
-      result.n[n].push(i);
-      line.push(`${n} ${Math.round(i / (el / 1000))}`);
+      result.ops[n].push(t.n / (t.el / 1000));
+      result.latency_ms[n].push(t.el / t.n);
+      result.n[n].push(t.n);
+      line.push(`${n} ${Math.round(t.n / (t.el / 1000))}`);
     }
     console.log(`  round ${r}/${opt.rounds}: ${line.join('  ')} ops/s`);
   }
