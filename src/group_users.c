@@ -38,8 +38,7 @@ _PG_init(void)
 							 "Deletes one membership directly with the table AM, without SPI.",
 							 "remove_membership, and the group-side bulk writes' removes.  They use SPI "
 							 "anyway when a DELETE trigger or rule, or row-level security, could act, "
-							 "when the caller's privileges are not table-wide, or when the row is being "
-							 "changed concurrently.",
+							 "or the caller's privileges are not table-wide.",
 							 &gu_direct_deletes,
 							 true,
 							 PGC_USERSET,
