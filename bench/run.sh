@@ -247,7 +247,7 @@ meta=$work/meta.tsv
 	printf 'memory\t%s\n' "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 	printf 'cpu\t%s\n' "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 	printf 'os\t%s\n' "$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
-	printf 'git\t%s\n' "$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null)$(cd "$REPO" && git diff --quiet HEAD -- src sql 2>/dev/null || echo ' (src/ or sql/ modified)')$([ "${GU_BENCH_NO_BUILD:-0}" = 1 ] && echo ', **build skipped** (GU_BENCH_NO_BUILD=1: the group_users already installed was benchmarked, not necessarily this tree)')"
+	printf 'git\t%s\n' "$(cd "$REPO" && { git rev-parse --short HEAD 2>/dev/null || echo '(not a git checkout)'; })$(cd "$REPO" && { ! git rev-parse HEAD >/dev/null 2>&1 || git diff --quiet HEAD -- src sql 2>/dev/null || echo ' (src/ or sql/ modified)'; })$([ "${GU_BENCH_NO_BUILD:-0}" = 1 ] && echo ', **build skipped** (GU_BENCH_NO_BUILD=1: the group_users already installed was benchmarked, not necessarily this tree)')"
 	printf 'node\t%s\n' "$(node --version 2>/dev/null || echo none)"
 	printf 'load_seconds\t%s\nvacuum_seconds\t%s\n' "$((load_ms / 1000))" "$((vac_ms / 1000))"
 	"${PSQL[@]}" -At -F $'\t' -c "SELECT 'pg_version', version()" \

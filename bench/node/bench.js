@@ -22,7 +22,8 @@
 //
 // Each op runs for --duration seconds per round, over the same sequence of
 // random users; the ops are interleaved round by round (findByPk,
-// sequelize_query, pg_function, pg_select1, findByPk, ...).  Connection
+// sequelize_query, pg_function, pg_select1, findByPk, ...), the reads'
+// rounds first, then the writes' rounds.  Connection
 // settings come from PGHOST, PGPORT, PGUSER, PGDATABASE.  Models: the
 // tutorial's, from examples/express-sequelize/models.js (parseInt8 = true).
 //
@@ -198,10 +199,12 @@ async function main() {
     }
     return { n: i, el: performance.now() - start };
   };
-  const names = [...Object.keys(ops), ...(opt.w_lo ? Object.keys(writes) : [])];
   const result = { ops: {}, latency_ms: {}, n: {}, verify, rounds: opt.rounds, duration: opt.duration };
-  for (const n of names) { result.ops[n] = []; result.latency_ms[n] = []; result.n[n] = []; }
-  for (let r = 1; r <= opt.rounds; r++) {
+  // The reads' rounds first, then the writes': the writes' fills, deletes
+  // and VACUUMs then never run between two reads being compared
+  const phases = [Object.keys(ops), ...(opt.w_lo ? [Object.keys(writes)] : [])];
+  for (const names of phases) for (const n of names) { result.ops[n] = []; result.latency_ms[n] = []; result.n[n] = []; }
+  for (const names of phases) for (let r = 1; r <= opt.rounds; r++) {
     const line = [];
     for (const n of names) {
       let t;
