@@ -47,11 +47,12 @@ while [ $# -gt 0 ]; do
 done
 
 # The read cases, as run.sh tells them: the function's verify mode is not
-# "state" (the writes are verified by the memberships they leave)
+# state, gstate or cstate (the writes are verified by the memberships they
+# leave)
 reads=()
 while IFS=$'\t' read -r c_case _ c_kind _ _ c_vmode _; do
 	[[ -z $c_case || $c_case == \#* ]] && continue
-	[ "$c_kind" = fn ] && [ "$c_vmode" != state ] || continue
+	[ "$c_kind" = fn ] && [[ ! $c_vmode =~ ^[gc]?state$ ]] || continue
 	if [ -n "$only" ] && ! [[ $c_case =~ $only ]]; then continue; fi
 	reads+=("$c_case")
 done <"$BENCH/cases.tsv"

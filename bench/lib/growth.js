@@ -18,11 +18,11 @@ const minRatio = Number(opt.min || 0.8);
 
 // ---------------------------------------------------------------- inputs
 // The read cases: the function writes nothing (it is not verified by the
-// memberships it leaves, verify mode "state"), as in run.sh
+// memberships it leaves, verify mode state, gstate or cstate), as in run.sh
 const reads = [];
 const gmDefine = {};         // case -> @gid_small / @gid_10k / @gid_100k (group_members cases)
 for (const [id, title, kind, , , vmode, defines] of readTsv(path.join(opt.bench, 'cases.tsv'))) {
-  if (kind !== 'fn' || vmode === 'state') continue;
+  if (kind !== 'fn' || /^[gc]?state$/.test(vmode)) continue;
   reads.push({ id, title });
   const m = /gm_gid=(@\w+)/.exec(defines || '');
   if (m) gmDefine[id] = m[1];
@@ -71,7 +71,8 @@ const lb = opt['b-label'] || 'big';
 // dataset (a whole group), else null (a user's groups, a page, a membership)
 const sizeOf = (run, id) => {
   if (gmDefine[id] && !/_page$/.test(id)) return run.sizes[gmDefine[id]];
-  if (id === 'group_with_users') return run.sizes.regular;   // a random regular group
+  // a random regular group, whole (its document, or its count)
+  if (id === 'group_with_users' || id === 'count_group_members') return run.sizes.regular;
   return null;
 };
 
@@ -112,7 +113,7 @@ for (const c of clientCounts) {
     const zb = sizeOf(B, r.id);
     if (za && zb && Math.abs(zb / za - 1) > 0.2) {
       title += ' †';
-      const what = r.id === 'group_with_users'
+      const what = r.id === 'group_with_users' || r.id === 'count_group_members'
         ? `returns a random regular group: ${fmtInt(za)} members on average on the ${la} dataset, ${fmtInt(zb)} on the ${lb} one (the number of regular groups does not grow with the scale)`
         : `returns all of its group: ${fmtInt(za)} members on the ${la} dataset, ${fmtInt(zb)} on the ${lb} one`;
       const n = `${r.title}: the call ${what}, so its ratio measures a bigger result, not only bigger tables.`;

@@ -130,7 +130,7 @@ p();
 p('## Dataset');
 p();
 for (const d of metaList.dataset) p(`* ${d}`);
-p(`* Loaded with set-based INSERT … SELECT generate_series in ${meta.load_seconds} s, then VACUUM (ANALYZE) + CHECKPOINT in ${meta.vacuum_seconds} s; tables and indexes prewarmed (pg_prewarm).`);
+p(`* Loaded with set-based INSERT … SELECT generate_series in ${meta.load_seconds} s, then VACUUM (ANALYZE) + CHECKPOINT in ${meta.vacuum_seconds} s; tables and indexes prewarmed (pg_prewarm).${meta.autovacuum_wait_seconds !== undefined ? ` Autovacuum then off for the three tables (the write runs vacuum after themselves), after waiting ${meta.autovacuum_wait_seconds} s for a worker already running.` : ''}`);
 p('* Reads draw random read users / regular groups; writes use their own writer users (disjoint per client); the adds and removes work on pairs in groups nobody else is in, new in every transaction (a per-client counter), made before the run for the removes, and deleted after every write run (then `VACUUM`), so each run starts from the same table and a measured transaction holds only the write itself.');
 p();
 
