@@ -24,6 +24,7 @@ Options (passed to both bench/run.sh runs):
                  users, 2M memberships); 2 s runs, 1 round
   --rounds N     rounds per script (default 5; quick 1)
   --duration S   seconds per pgbench run (default 3; quick 2)
+  --warmup S     seconds of an unrecorded run of each script first (default 2)
   --clients L    client counts, space separated (default "1 2")
   --shared-buffers SIZE  the clusters' shared_buffers (default 1GB)
   --only REGEX   only the read cases whose id matches REGEX (default: all
@@ -39,7 +40,7 @@ pass=() only="" quick=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--quick) quick=1; pass+=(--quick); shift ;;
-		--rounds|--duration|--clients|--shared-buffers) pass+=("$1" "${2:?}"); shift 2 ;;
+		--rounds|--duration|--warmup|--clients|--shared-buffers) pass+=("$1" "${2:?}"); shift 2 ;;
 		--only) only=${2:?}; shift 2 ;;
 		-h|--help) usage; exit 0 ;;
 		*) echo "growth.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;

@@ -27,6 +27,8 @@ Options:
   --quick        smoke run: small dataset, 2 s runs, 1 round
   --rounds N     rounds per script (default 5; quick 1)
   --duration S   seconds per pgbench run (default 3; quick 2)
+  --warmup S     seconds of an unrecorded run of each script before a call's
+                 rounds (default 2; quick 1; 0: none)
   --clients L    client counts, space separated (default "1 2")
   --only REGEX   only the cases whose id matches REGEX (see bench/cases.tsv)
   --no-node      skip the Node benchmark
@@ -43,7 +45,7 @@ EOF
 }
 
 orig_args="$*"
-scale=1 quick=0 rounds="" duration="" clients="1 2" only="" node_bench=1 standby=0 shared_buffers=1GB
+scale=1 quick=0 rounds="" duration="" warmup="" clients="1 2" only="" node_bench=1 standby=0 shared_buffers=1GB
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--scale) scale=${2:?}; shift 2 ;;
@@ -51,6 +53,7 @@ while [ $# -gt 0 ]; do
 		--quick) quick=1; shift ;;
 		--rounds) rounds=${2:?}; shift 2 ;;
 		--duration) duration=${2:?}; shift 2 ;;
+		--warmup) warmup=${2:?}; shift 2 ;;
 		--clients) clients=${2:?}; shift 2 ;;
 		--only) only=${2:?}; shift 2 ;;
 		--no-node) node_bench=0; shift ;;
@@ -65,16 +68,16 @@ done
 for c in $clients; do [[ $c =~ ^[1-9][0-9]?$ ]] || { echo "run.sh: bad client count $c" >&2; exit 2; }; done
 
 if [ "$quick" -eq 1 ]; then
-	: "${rounds:=1}" "${duration:=2}"
+	: "${rounds:=1}" "${duration:=2}" "${warmup:=1}"
 	nusers=$((20000 * scale)) nwriters=2000 ngroups=2000 nbench=200 nlists=200
 	node_duration=1
 else
-	: "${rounds:=5}" "${duration:=3}"
+	: "${rounds:=5}" "${duration:=3}" "${warmup:=2}"
 	nusers=$((100000 * scale)) nwriters=10000 ngroups=10000 nbench=1000 nlists=1000
 	node_duration=3
 fi
-[[ $rounds =~ ^[1-9][0-9]*$ && $duration =~ ^[1-9][0-9]*$ ]] ||
-	{ echo "run.sh: --rounds and --duration take positive integers" >&2; exit 2; }
+[[ $rounds =~ ^[1-9][0-9]*$ && $duration =~ ^[1-9][0-9]*$ && $warmup =~ ^[0-9]+$ ]] ||
+	{ echo "run.sh: --rounds and --duration take positive integers, --warmup a number" >&2; exit 2; }
 
 # ---------------------------------------------------------------- helpers
 t0=$(date +%s)
@@ -257,8 +260,8 @@ meta=$work/meta.tsv
 {
 	printf 'stamp\t%s\n' "$start_human"
 	printf 'command\t%sbash bench/run.sh %s\n' "${PGOPTIONS:+PGOPTIONS='$PGOPTIONS' }" "$orig_args"
-	printf 'scale\t%s\nquick\t%s\nrounds\t%s\nduration\t%s\nclients\t%s\nnode_duration\t%s\n' \
-		"$scale" "$quick" "$rounds" "$duration" "$clients" "$node_duration"
+	printf 'scale\t%s\nquick\t%s\nrounds\t%s\nduration\t%s\nwarmup\t%s\nclients\t%s\nnode_duration\t%s\n' \
+		"$scale" "$quick" "$rounds" "$duration" "$warmup" "$clients" "$node_duration"
 	printf 'nproc\t%s\n' "$(nproc)"
 	printf 'memory\t%s\n' "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 	printf 'cpu\t%s\n' "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -595,15 +598,18 @@ bench_start=$(date +%s) done_runs=0 nerr=0
 # bench_once C CASE IDX ROUND KIND [CONNECTION OPTIONS]: one pgbench run of
 # script IDX, recorded in runs.tsv under KIND; appends its TPS to $line.
 # The standby's runs are recorded as kind "fn@standby" and "select1@standby".
+# With warming=1: a run of $warmup seconds, recorded nowhere.
+warming=0
 bench_once() {
-	local c=$1 case_id=$2 idx=$3 r=$4 kind=$5 log rc=0 tps lat failed status kv fill
+	local c=$1 case_id=$2 idx=$3 r=$4 kind=$5 log rc=0 tps lat failed status kv fill secs=$duration
+	[ "$warming" -eq 1 ] && secs=$warmup
 	local -a defs=()
 	while read -r kv; do defs+=(-D "$kv"); done < <(const_words "$c" "${C_DEFINES[$idx]}")
 	log=$work/logs/pgbench-$c-$case_id-$kind-$r.log
 	fill=$(fill_of "${C_DEFINES[$idx]}")
 	[ -n "$fill" ] && runs_sql "$c" "fill_$fill.sql" >/dev/null
 	PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }$(server_options "${C_DEFINES[$idx]}")" \
-		"$PGBIN/pgbench" "${@:6}" -n -M prepared -c "$c" -j "$c" -T "$duration" "${defs[@]}" \
+		"$PGBIN/pgbench" "${@:6}" -n -M prepared -c "$c" -j "$c" -T "$secs" "${defs[@]}" \
 		-f "${C_SCRIPT[$idx]}" >"$log" 2>&1 || rc=$?
 	tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$log")
 	lat=$(sed -n 's/^latency average = \([0-9.]*\) ms$/\1/p' "$log")
@@ -624,6 +630,7 @@ bench_once() {
 		fi
 		runs_sql "$c" reset_writes.sql >/dev/null
 	fi
+	[ "$warming" -eq 1 ] && return
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$case_id" "$kind" "$r" \
 		"${tps:-0}" "${lat:-0}" "$status" >>"$runs_tsv"
 	line+=$(printf ' %s %s' "$kind" "$(fmt_int "${tps%.*}" 2>/dev/null || echo "$tps")")
@@ -633,6 +640,20 @@ for c in $clients; do
 	for case_id in "${CASE_ORDER[@]}"; do
 		idxs=()
 		for idx in "${!C_CASE[@]}"; do [ "${C_CASE[$idx]}" = "$case_id" ] && idxs+=("$idx"); done
+		# Warm-up: each script once, unrecorded, so that the first round
+		# does not pay for pages read in from the disk (at scale 10 the
+		# data outgrows shared_buffers, and the first round of a call was
+		# up to 40 times slower than the next ones)
+		if [ "$warmup" -gt 0 ]; then
+			warming=1
+			for idx in "${idxs[@]}"; do
+				bench_once "$c" "$case_id" "$idx" 0 "${C_KIND[$idx]}"
+				if on_standby "$idx"; then
+					bench_once "$c" "$case_id" "$idx" 0 "${C_KIND[$idx]}@standby" -h "$ssock" -p "$sport"
+				fi
+			done
+			warming=0
+		fi
 		for r in $(seq 1 "$rounds"); do
 			line=""
 			for idx in "${idxs[@]}"; do
