@@ -224,7 +224,7 @@ async function main() {
     console.log(`  round ${r}/${opt.rounds}: ${line.join('  ')} ops/s`);
   }
   result.median = {};
-  for (const n of names) result.median[n] = { ops: median(result.ops[n]), latency_ms: median(result.latency_ms[n]) };
+  for (const n of Object.keys(result.ops)) result.median[n] = { ops: median(result.ops[n]), latency_ms: median(result.latency_ms[n]) };
   if (opt.out) fs.writeFileSync(opt.out, JSON.stringify(result, null, 2));
   await client.end();
   await sequelize.close();
