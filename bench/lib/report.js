@@ -151,7 +151,7 @@ if (nFail) {
 if (node && node.verify) {
   const bad = node.verify.filter((v) => !v.ok && v.id !== undefined);
   p();
-  p(`Node: the function's document ${bad.length ? `**differs** from findByPk's for users ${bad.map((v) => v.id).join(', ')}` : `equals findByPk's (groups sorted by id, compared as JSON text, so key order too) for users ${[...new Set(node.verify.map((v) => v.id))].join(', ')}`}.`);
+  p(`Node: the function's document ${bad.length ? `**differs** from findByPk's for users ${bad.map((v) => v.id).join(', ')}` : `equals findByPk's (groups sorted by id, compared as JSON text, so key order too) for users ${[...new Set(node.verify.filter((v) => v.id !== undefined).map((v) => v.id))].join(', ')}`}.`);
 }
 p();
 
@@ -205,6 +205,8 @@ if (node) {
     findByPk: "Sequelize `Users.findByPk(id, {include: [{model: Groups, as: 'groups'}]})`",
     sequelize_query: "Sequelize `sequelize.query('SELECT group_users.user_with_groups($1) AS u', {bind, type: SELECT})`",
     pg_function: "node-postgres `client.query('SELECT group_users.user_with_groups($1)', [id])`",
+    pg_function_text: "node-postgres `client.query('SELECT group_users.user_with_groups($1)::text', [id])` (no `JSON.parse`)",
+    pg_select_param: "node-postgres `client.query('SELECT $1::bigint', [id])` (the floor of a call with a parameter)",
     pg_select1: "node-postgres `client.query('SELECT 1')` (the floor)",
   };
   p('| call | ops/s | latency ms | × findByPk | × SELECT 1 | target | met? |');
@@ -228,6 +230,20 @@ if (node) {
     p(`| ${desc[n]} | ${fmtInt(m[n].ops)} | ${fmtNum(m[n].latency_ms)} | ${fmtRatio(r)} | ${fmtRatio(m[n].ops / floor)} | ${tcell} | ${mcell} |`);
   }
   p();
+  if (m.pg_function_text && m.pg_select_param) {
+    // Where a call's time goes, by differences of median latencies (each
+    // carries the rounds' noise: a negative one means lost in it)
+    const ms = (n) => m[n].latency_ms;
+    const us = (x) => `${Math.round(x * 1000)} µs`;
+    p(`Where one call of the function through Sequelize goes (differences of the median latencies above): ` +
+      `the empty round trip ${us(ms('pg_select1'))}; ` +
+      `a parameter, so the extended protocol, ${us(ms('pg_select_param') - ms('pg_select1'))}; ` +
+      `the function's work and its document's bytes ${us(ms('pg_function_text') - ms('pg_select_param'))}; ` +
+      `\`JSON.parse\` of the document ${us(ms('pg_function') - ms('pg_function_text'))}; ` +
+      `Sequelize's JavaScript ${us(ms('sequelize_query') - ms('pg_function'))}. ` +
+      `\`findByPk\` takes ${us(ms('findByPk'))}.`);
+    p();
+  }
   if (m.addGroup) {
     // The writes as an app sends them: Sequelize's mixins (its SELECTs,
     // INSERTs and DELETEs, with its JavaScript in between) against one

@@ -4,6 +4,10 @@
 //   findByPk          Users.findByPk(id, {include: [{model: Groups, as: 'groups'}]})
 //   sequelize_query   sequelize.query('SELECT group_users.user_with_groups($1) AS u', {bind, type: SELECT})
 //   pg_function       node-postgres client.query('SELECT group_users.user_with_groups($1)', [id])
+//   pg_function_text  the same, cast to text: the document without JSON.parse
+//   pg_select_param   node-postgres client.query('SELECT $1::bigint', [id]):
+//                     the floor of a call with a parameter (Parse, Bind,
+//                     Describe, Execute every time, as the calls above)
 //   pg_select1        node-postgres client.query('SELECT 1'): the floor
 //
 // and, with --w_lo (the writes, through Sequelize as an app sends them):
@@ -87,10 +91,13 @@ async function main() {
       'SELECT group_users.user_with_groups($1) AS u', { bind: [id], type: QueryTypes.SELECT }))[0].u,
     pg_function: async (id) => (await client.query(
       'SELECT group_users.user_with_groups($1)', [id])).rows[0].user_with_groups,
+    pg_function_text: async (id) => (await client.query(
+      'SELECT group_users.user_with_groups($1)::text AS t', [id])).rows[0].t,
+    pg_select_param: async (id) => (await client.query('SELECT $1::bigint AS id', [id])).rows[0].id,
     pg_select1: async () => (await client.query('SELECT 1')).rows[0],
   };
 
-  // Verification: the three ways give the same document (findByPk's groups
+  // Verification: the four ways give the same document (findByPk's groups
   // sorted by id: its SQL has no ORDER BY), compared as JSON text, so key
   // order counts too.
   const verify = [];
@@ -101,11 +108,13 @@ async function main() {
     const ja = JSON.stringify(a);
     const jb = JSON.stringify(await ops.sequelize_query(id));
     const jc = JSON.stringify(await ops.pg_function(id));
-    for (const [pair, ok] of [['sequelize_query = findByPk', jb === ja], ['pg_function = findByPk', jc === ja]]) {
+    const jd = JSON.stringify(JSON.parse(await ops.pg_function_text(id)));
+    for (const [pair, ok] of [['sequelize_query = findByPk', jb === ja], ['pg_function = findByPk', jc === ja],
+      ['pg_function_text = findByPk', jd === ja]]) {
       verify.push({ id, pair, ok, groups: a.groups.length });
     }
   }
-  for (const pair of ['sequelize_query = findByPk', 'pg_function = findByPk']) {
+  for (const pair of ['sequelize_query = findByPk', 'pg_function = findByPk', 'pg_function_text = findByPk']) {
     const rows = verify.filter((v) => v.pair === pair);
     const ok = rows.every((v) => v.ok);
     console.log(`  ${ok ? 'PASS' : 'FAIL'} node ${pair} (users ${rows.map((v) => `${v.id}: ${v.groups} groups${v.ok ? '' : ' DIFFERENT'}`).join(', ')})`);
