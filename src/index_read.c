@@ -335,6 +335,18 @@ may_read(Relation rel)
 		check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
 }
 
+/*
+ * Is rel all that its statements read?  They name our tables without ONLY,
+ * so they also read the rows of a table inheriting from one; the direct
+ * path then steps aside.  (relhassubclass outlives the last child until an
+ * ANALYZE of rel: stepping aside until then only costs time.)
+ */
+static bool
+no_children(Relation rel)
+{
+	return rel == NULL || !rel->rd_rel->relhassubclass;
+}
+
 /* The tables a direct read has open, locked as the executor locks them */
 typedef struct DirectRelations
 {
@@ -398,7 +410,9 @@ direct_open(FunctionCallInfo fcinfo, bool users, bool groups,
 #endif
 		may_read(r->members) &&
 		(r->users == NULL || may_read(r->users)) &&
-		(r->groups == NULL || may_read(r->groups)))
+		(r->groups == NULL || may_read(r->groups)) &&
+		no_children(r->members) && no_children(r->users) &&
+		no_children(r->groups))
 		return true;
 
 	direct_close(r);
