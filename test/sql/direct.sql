@@ -262,6 +262,27 @@ SELECT relname, relhassubclass FROM pg_class
  ORDER BY relname;
 SELECT pg_temp.compare('after ANALYZE');
 
+-- values stored out of line (TOAST, incompressible): a group's name, a
+-- user's email, a membership's role, read into the documents and lists
+UPDATE group_users.groups
+   SET name = (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 200) i)
+ WHERE id = 39;
+UPDATE group_users.users
+   SET email = (SELECT string_agg(md5((-i)::text), ' ') FROM generate_series(1, 200) i)
+ WHERE id = 299;
+UPDATE group_users.group_users
+   SET role = (SELECT string_agg(md5((i * 3)::text), '') FROM generate_series(1, 200) i)
+ WHERE user_id = 299 AND group_id = 40;
+SELECT relname, pg_relation_size(reltoastrelid) > 0 AS has_toasted_values
+  FROM pg_class WHERE relnamespace = 'group_users'::regnamespace AND relkind = 'r'
+ ORDER BY relname;
+SELECT pg_temp.compare('values in TOAST');
+SELECT length(group_users.user_with_groups(299)::text) AS doc_299,
+       length(group_users.group_with_users(39)::text) AS doc_39;
+UPDATE group_users.groups SET name = 'group39' WHERE id = 39;
+UPDATE group_users.users SET email = 'u299@example.com' WHERE id = 299;
+UPDATE group_users.group_users SET role = 'member' WHERE user_id = 299 AND group_id = 40;
+
 -- tables and indexes changed: the direct path notices and steps aside
 ALTER INDEX group_users.group_users_group_id_user_id_idx RENAME TO renamed_idx;
 SELECT pg_temp.compare('index renamed');
