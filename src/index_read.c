@@ -322,29 +322,28 @@ rels_usable(FunctionCallInfo fcinfo)
 	return true;
 }
 
-/* May the caller read all of rel, with no policy applying? */
+/*
+ * May the direct path read rel (NULL: not read) in place of its statements:
+ * the caller may read all of it, no policy applies, and rel is all the
+ * statements read?  They name our tables without ONLY, so they also read
+ * the rows of a table inheriting from one.  (relhassubclass outlives the
+ * last child until an ANALYZE of rel: stepping aside until then only costs
+ * time.)
+ */
 static bool
 may_read(Relation rel)
 {
-	Oid			relid = RelationGetRelid(rel);
+	Oid			relid;
 
-	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	if (rel == NULL)
+		return true;
+	relid = RelationGetRelid(rel);
+	if (rel->rd_rel->relhassubclass ||
+		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return false;
 	/* the relcache knows whether the table has RLS at all: skip the lookup */
 	return !rel->rd_rel->relrowsecurity ||
 		check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
-}
-
-/*
- * Is rel all that its statements read?  They name our tables without ONLY,
- * so they also read the rows of a table inheriting from one; the direct
- * path then steps aside.  (relhassubclass outlives the last child until an
- * ANALYZE of rel: stepping aside until then only costs time.)
- */
-static bool
-no_children(Relation rel)
-{
-	return rel == NULL || !rel->rd_rel->relhassubclass;
 }
 
 /* The tables a direct read has open, locked as the executor locks them */
@@ -408,11 +407,7 @@ direct_open(FunctionCallInfo fcinfo, bool users, bool groups,
 #else
 		pg_namespace_aclcheck(rels.nsp, GetUserId(), ACL_USAGE) == ACLCHECK_OK &&
 #endif
-		may_read(r->members) &&
-		(r->users == NULL || may_read(r->users)) &&
-		(r->groups == NULL || may_read(r->groups)) &&
-		no_children(r->members) && no_children(r->users) &&
-		no_children(r->groups))
+		may_read(r->members) && may_read(r->users) && may_read(r->groups))
 		return true;
 
 	direct_close(r);

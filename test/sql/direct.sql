@@ -255,7 +255,6 @@ SELECT group_users.count_group_members(40) AS members_of_40,
        group_users.is_member(1, 2) AS child_row_1_2,
        group_users.count_user_groups(3) AS groups_of_3;
 DROP TABLE public.more_members, public.more_users;
-SELECT pg_temp.compare('inheriting tables dropped');
 ANALYZE group_users.group_users, group_users.users;
 SELECT relname, relhassubclass FROM pg_class
  WHERE oid IN ('group_users.group_users'::regclass, 'group_users.users'::regclass)

@@ -184,5 +184,18 @@ CREATE TRIGGER noop BEFORE DELETE ON group_users.group_users
 is(delete_statements(''), 5, 'a DELETE trigger: the statements run, and it fires');
 $node->safe_psql('postgres', 'DROP TRIGGER noop ON group_users.group_users');
 
+# A table inheriting from the join table: the statements (no ONLY) read and
+# delete its rows too, so every read and remove runs its statement, until
+# an ANALYZE finds the parent without children again
+$node->safe_psql('postgres',
+	'CREATE TABLE public.more_members () INHERITS (group_users.group_users)');
+is(nested_plans(''), 11, 'a child of the join table: the reads run their statements');
+is(delete_statements(''), 5, 'a child of the join table: the removes run their statements');
+$node->safe_psql('postgres', 'DROP TABLE public.more_members');
+is(nested_plans(''), 11, 'child dropped, parent not analyzed: still the statements');
+$node->safe_psql('postgres', 'ANALYZE group_users.group_users');
+is(nested_plans(''), 0, 'after ANALYZE: direct reads again');
+is(delete_statements(''), 0, 'after ANALYZE: direct deletes again');
+
 $node->stop;
 done_testing();
