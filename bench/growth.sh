@@ -11,6 +11,7 @@
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$BENCH/lib/cases.sh"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 small=1 big=10   # the two scales
 min_ratio=0.8    # the target: TPS at scale 10 >= 0.8 x TPS at scale 1
@@ -47,13 +48,11 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-# The read cases, as run.sh tells them: the function's verify mode is not
-# state, gstate or cstate (the writes are verified by the memberships they
-# leave)
+# The read cases, as run.sh tells them (bench/lib/cases.sh)
 reads=()
 while IFS=$'\t' read -r c_case _ c_kind _ _ c_vmode _; do
 	[[ -z $c_case || $c_case == \#* ]] && continue
-	[ "$c_kind" = fn ] && [[ ! $c_vmode =~ ^[gc]?state$ ]] || continue
+	[ "$c_kind" = fn ] && ! is_write_mode "$c_vmode" || continue
 	if [ -n "$only" ] && ! [[ $c_case =~ $only ]]; then continue; fi
 	reads+=("$c_case")
 done <"$BENCH/cases.tsv"
@@ -84,7 +83,7 @@ name_big=$name
 
 out="$stamp-growth"; [ "$quick" -eq 1 ] && out+="-quick"
 [ -n "$only" ] && out+="-partial"
-node "$BENCH/lib/growth.js" --bench "$BENCH" --a "$name_small" --b "$name_big" \
+node "$BENCH/lib/growth.js" --bench "$BENCH" --a "$name_small" --b "$name_big" --reads "${reads[*]}" \
 	--a-label "scale $small" --b-label "scale $big" --min "$min_ratio" \
 	--md "$BENCH/results/$out.md" --stamp "$stamp_human" \
 	--command "bash bench/growth.sh $orig_args"

@@ -14,6 +14,7 @@ set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH")
+. "$BENCH/lib/cases.sh"
 PGBIN=/usr/lib/postgresql/15/bin
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
@@ -299,7 +300,7 @@ done <"$BENCH/cases.tsv"
 [ ${#CASE_ORDER[@]} -gt 0 ] || { echo "run.sh: no case matches --only '$only'" >&2; exit 2; }
 # is_write IDX: whether script IDX writes (it is verified by the
 # memberships it leaves: verify mode state, gstate or cstate)
-is_write() { [[ ${C_VMODE[$1]} == state || ${C_VMODE[$1]} == gstate || ${C_VMODE[$1]} == cstate ]]; }
+is_write() { is_write_mode "${C_VMODE[$1]}"; }
 # The read cases (their function writes nothing), the ones that can also
 # run on the standby
 declare -A READ_CASE=()

@@ -2,8 +2,9 @@
 // The growth report (bench/growth.sh): each read function's TPS on a small
 // and on a big dataset, from the per-run files of two bench/run.sh runs.
 //
-//   node growth.js --bench DIR --a NAME --b NAME --a-label L --b-label L
-//                  --md FILE --command CMD --stamp TEXT [--min 0.8]
+//   node growth.js --bench DIR --a NAME --b NAME --reads "CASE ..."
+//                  --a-label L --b-label L --md FILE --command CMD
+//                  --stamp TEXT [--min 0.8]
 //
 // Inputs: DIR/cases.tsv, and in DIR/results each run's NAME.runs.tsv (one
 // line per pgbench run) and NAME.md (its report: the dataset and settings).
@@ -17,12 +18,13 @@ const opt = parseArgs(process.argv.slice(2));
 const minRatio = Number(opt.min || 0.8);
 
 // ---------------------------------------------------------------- inputs
-// The read cases: the function writes nothing (it is not verified by the
-// memberships it leaves, verify mode state, gstate or cstate), as in run.sh
+// The read cases, as growth.sh chose them (bench/lib/cases.sh), in the
+// order of cases.tsv
+const readIds = new Set(String(opt.reads || '').split(/\s+/).filter(Boolean));
 const reads = [];
 const gmDefine = {};         // case -> @gid_small / @gid_10k / @gid_100k (group_members cases)
-for (const [id, title, kind, , , vmode, defines] of readTsv(path.join(opt.bench, 'cases.tsv'))) {
-  if (kind !== 'fn' || /^[gc]?state$/.test(vmode)) continue;
+for (const [id, title, kind, , , , defines] of readTsv(path.join(opt.bench, 'cases.tsv'))) {
+  if (kind !== 'fn' || !readIds.has(id)) continue;
   reads.push({ id, title });
   const m = /gm_gid=(@\w+)/.exec(defines || '');
   if (m) gmDefine[id] = m[1];
