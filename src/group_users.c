@@ -53,8 +53,11 @@ _PG_init(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+	/* a misspelt group_users.* setting is an error (before 15, a warning) */
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("group_users");
+#else
+	EmitWarningsOnPlaceholders("group_users");
 #endif
 }
 

@@ -52,6 +52,9 @@ extern void gu_spi_finish(void);
 extern uint64 gu_execute(GuStatement *stmt, FunctionCallInfo fcinfo,
 						 Datum *values, const bool *nulls,
 						 bool read_only, uint64 tcount, DestReceiver *dest);
+extern DestReceiver *gu_tuplestore_dest(Tuplestorestate *tstore,
+										MemoryContext cxt, TupleDesc target,
+										const char *msg);
 extern bool gu_execute_int8(GuStatement *stmt, FunctionCallInfo fcinfo,
 							Datum *values, bool read_only, int64 *result);
 extern int64 *gu_execute_int8_list(GuStatement *stmt, FunctionCallInfo fcinfo,
@@ -162,9 +165,19 @@ extern DestReceiver *gu_json_segment_receiver(StringInfo buf,
 extern GuJsonSegment *gu_json_segments(DestReceiver *self, int *count);
 
 /* ----------------
- * Version compatibility (13 to 17); PostgreSQL 15 is what CI builds.
+ * Version compatibility (13 to 18); PostgreSQL 15 is what CI tests, and
+ * scripts/check_versions.sh compiles against the others' headers.
  * ----------------
  */
+/* 18 gave index_beginscan() the scan's instrumentation (none here) */
+#if PG_VERSION_NUM >= 180000
+#define gu_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan((heap), (index), (snapshot), NULL, (nkeys), (norderbys))
+#else
+#define gu_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan((heap), (index), (snapshot), (nkeys), (norderbys))
+#endif
+
 #if PG_VERSION_NUM < 150000
 #define MAT_SRF_USE_EXPECTED_DESC 0x01
 extern void gu_init_materialized_srf(FunctionCallInfo fcinfo, bits32 flags);

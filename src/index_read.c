@@ -127,6 +127,11 @@ typedef struct RowPlace
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
+#if PG_VERSION_NUM < 140000
+/* simplehash gained delete_item in 14; before, delete by the key */
+#define places_delete_item(tb, entry)	places_delete((tb), (entry)->id)
+#endif
+
 typedef struct Places
 {
 	places_hash *hash;			/* created when first needed */
@@ -588,7 +593,7 @@ probe_rescan(PkeyProbe *p, int64 id)
 		p->hi = id > PG_INT64_MAX - ahead ? PG_INT64_MAX : id + ahead;
 		if (p->range == NULL)
 		{
-			p->range = index_beginscan(p->heap, p->index,
+			p->range = gu_index_beginscan(p->heap, p->index,
 									   GetActiveSnapshot(), 2, 0);
 			p->range->xs_want_itup = true;
 		}
@@ -602,7 +607,7 @@ probe_rescan(PkeyProbe *p, int64 id)
 	{
 		p->hi = id;
 		if (p->eq == NULL)
-			p->eq = index_beginscan(p->heap, p->index,
+			p->eq = gu_index_beginscan(p->heap, p->index,
 									GetActiveSnapshot(), 1, 0);
 		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
 					Int64GetDatum(id));
@@ -820,7 +825,7 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 				Int64GetDatum(id));
 	ScanKeyInit(&mkeys[1], 2, BTGreaterEqualStrategyNumber, F_INT8GE,
 				Int64GetDatum(lower));
-	mscan = index_beginscan(r->members, midx, GetActiveSnapshot(), 2, 0);
+	mscan = gu_index_beginscan(r->members, midx, GetActiveSnapshot(), 2, 0);
 	mscan->xs_want_itup = index_only;
 	index_rescan(mscan, mkeys, 2, NULL, 0);
 	probe_begin(&oprobe, orel, oidx, by_group, index_only);
@@ -1010,7 +1015,7 @@ gu_direct_is_member_of(FunctionCallInfo fcinfo, int64 uid, const int64 *gids,
 		return false;
 	midx = index_open(rels.members_by_user, AccessShareLock);
 	slot = table_slot_create(r.members, NULL);
-	scan = index_beginscan(r.members, midx, GetActiveSnapshot(), 2, 0);
+	scan = gu_index_beginscan(r.members, midx, GetActiveSnapshot(), 2, 0);
 	/* all: true until one is missing; any: false until one is there */
 	*result = all;
 	for (i = 0; i < n && *result == all; i++)
@@ -1163,7 +1168,7 @@ gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid, bool *removed)
 				Int64GetDatum(uid));
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ,
 				Int64GetDatum(gid));
-	scan = index_beginscan(rel, idx, snapshot, 2, 0);
+	scan = gu_index_beginscan(rel, idx, snapshot, 2, 0);
 	index_rescan(scan, keys, 2, NULL, 0);
 	/* a primary key: at most one version visible */
 	*removed = index_getnext_slot(scan, ForwardScanDirection, slot) &&

@@ -18,7 +18,9 @@
  */
 #include "group_users.h"
 
+#include "access/tupconvert.h"
 #include "catalog/pg_type.h"
+#include "executor/tstoreReceiver.h"
 #include "lib/stringinfo.h"
 #include "nodes/params.h"
 #include "utils/builtins.h"
@@ -129,6 +131,90 @@ forward_tuptable(DestReceiver *dest)
 	ExecDropSingleTupleTableSlot(slot);
 }
 #endif
+
+#if PG_VERSION_NUM < 140000
+/*
+ * Before 14 the tuplestore receiver stores rows as they come: rows of a
+ * table whose column changed type would be read as the function's result
+ * type.  So check and convert them here, as 14's receiver does.
+ */
+typedef struct CheckedStore
+{
+	DestReceiver pub;
+	Tuplestorestate *tstore;
+	TupleDesc	target;
+	const char *msg;
+	TupleConversionMap *map;	/* NULL: the rows fit as they are */
+	TupleTableSlot *out;
+} CheckedStore;
+
+static void
+checked_startup(DestReceiver *self, int operation pg_attribute_unused(),
+				TupleDesc typeinfo)
+{
+	CheckedStore *cs = (CheckedStore *) self;
+
+	/* raises msg, with the column, where the types differ */
+	cs->map = convert_tuples_by_position(typeinfo, cs->target, cs->msg);
+	if (cs->map != NULL && cs->out == NULL)
+		cs->out = MakeSingleTupleTableSlot(cs->target, &TTSOpsVirtual);
+}
+
+static bool
+checked_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	CheckedStore *cs = (CheckedStore *) self;
+
+	if (cs->map != NULL)
+		slot = execute_attr_map_slot(cs->map->attrMap, slot, cs->out);
+	tuplestore_puttupleslot(cs->tstore, slot);
+	return true;
+}
+
+static void
+checked_shutdown(DestReceiver *self pg_attribute_unused())
+{
+}
+
+static void
+checked_destroy(DestReceiver *self)
+{
+	CheckedStore *cs = (CheckedStore *) self;
+
+	if (cs->out != NULL)
+		ExecDropSingleTupleTableSlot(cs->out);
+	pfree(cs);
+}
+#endif
+
+/*
+ * A receiver putting rows into tstore as rows of target: a set-returning
+ * function's result.  Rows of another shape raise msg.
+ */
+DestReceiver *
+gu_tuplestore_dest(Tuplestorestate *tstore, MemoryContext cxt,
+				   TupleDesc target, const char *msg)
+{
+#if PG_VERSION_NUM >= 140000
+	DestReceiver *dest = CreateDestReceiver(DestTuplestore);
+
+	SetTuplestoreDestReceiverParams(dest, tstore, cxt, false, target, msg);
+	return dest;
+#else
+	CheckedStore *cs = palloc0(sizeof(CheckedStore));
+
+	cs->pub.receiveSlot = checked_receive;
+	cs->pub.rStartup = checked_startup;
+	cs->pub.rShutdown = checked_shutdown;
+	cs->pub.rDestroy = checked_destroy;
+	cs->pub.mydest = DestTuplestore;
+	cs->tstore = tstore;
+	cs->target = target;
+	cs->msg = msg;
+	(void) cxt;					/* the tuplestore copies into its own */
+	return &cs->pub;
+#endif
+}
 
 /*
  * Run one statement of the extension inside the caller's SPI connection.

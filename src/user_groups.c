@@ -111,17 +111,10 @@ list_page(FunctionCallInfo fcinfo, GuStatement *stmt, bool by_group)
 					   rsinfo->setResult, rsinfo->setDesc, &count))
 		return (Datum) 0;
 
-	dest = CreateDestReceiver(DestTuplestore);
-#if PG_VERSION_NUM >= 140000
-	SetTuplestoreDestReceiverParams(dest, rsinfo->setResult,
-									rsinfo->econtext->ecxt_per_query_memory,
-									false, rsinfo->setDesc,
-									gettext_noop("table does not match the function's result type"));
-#else
-	SetTuplestoreDestReceiverParams(dest, rsinfo->setResult,
-									rsinfo->econtext->ecxt_per_query_memory,
-									false);
-#endif
+	dest = gu_tuplestore_dest(rsinfo->setResult,
+							  rsinfo->econtext->ecxt_per_query_memory,
+							  rsinfo->setDesc,
+							  gettext_noop("table does not match the function's result type"));
 
 	gu_spi_connect();
 	gu_execute(stmt, fcinfo, values, nulls, true, 0, dest);
