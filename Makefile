@@ -22,7 +22,7 @@ DATA = sql/group_users--1.0.sql sql/group_users--1.0--1.1.sql
 DATA_built = sql/group_users--$(EXTVERSION).sql
 
 # pg_regress: SQL in test/sql, expected output in the top-level expected/
-REGRESS = schema reads writes json bulk bad_input contexts direct direct_remove differential security upgrade memory
+REGRESS = schema settings reads writes json bulk bad_input contexts direct direct_remove differential security upgrade memory
 REGRESS_OPTS = --inputdir=test
 # pg_isolation_regress: specs in test/specs, expected output in expected/
 ISOLATION = add_membership_race set_race direct_reads remove_race

@@ -124,9 +124,12 @@ SELECT count(*) FROM group_users.users_with_groups('{}');
 SELECT count(*) FROM group_users.users_with_groups('{999,998}');
 SELECT count(*) FROM group_users.users_with_groups(NULL);
 -- in a parallel worker too
-SET force_parallel_mode = on;
+-- (force_parallel_mode was renamed debug_parallel_query in PostgreSQL 16)
+SELECT set_config(name, 'on', false) FROM pg_settings
+ WHERE name IN ('force_parallel_mode', 'debug_parallel_query') \gset
 SELECT group_users.users_with_groups('{2}', false);
-RESET force_parallel_mode;
+SELECT set_config(name, reset_val, false) FROM pg_settings
+ WHERE name IN ('force_parallel_mode', 'debug_parallel_query') \gset
 
 -- 100,000 ids in one call, from both sides
 INSERT INTO group_users.groups (id, name)

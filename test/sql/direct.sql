@@ -13,8 +13,6 @@ SET TimeZone = 'UTC';
 SET DateStyle = 'ISO';
 
 SHOW group_users.direct_reads;
--- the prefix is reserved: a misspelt setting is refused
-SET group_users.direct_read = off;
 
 INSERT INTO group_users.users (id, username, email, created_at, updated_at)
   SELECT i, 'user' || i || CASE WHEN i % 7 = 0 THEN ' "quoted" \ ü' ELSE '' END,
@@ -160,39 +158,39 @@ SELECT count(*), min(id), max(id) FROM group_users.group_members(39, 92233720368
 ROLLBACK;
 
 -- remembered TIDs (group_users.tid_cache): a row read before is fetched
--- at its TID, without descending the primary key; pg_stat_user_indexes
--- counts the descents.  Every way a TID goes stale falls back to the index.
+-- at its TID, without descending the primary key.  The transaction's own
+-- index scan counts (pg_stat_get_xact_numscans, nothing to flush) count
+-- the descents.  Every way a TID goes stale falls back to the index.
 ALTER TABLE group_users.users SET (autovacuum_enabled = off);
 ALTER TABLE group_users.groups SET (autovacuum_enabled = off);
 SHOW group_users.tid_cache;
 CREATE TEMP VIEW descents AS
-  SELECT sum(idx_scan) FILTER (WHERE indexrelname = 'users_pkey') AS u,
-         sum(idx_scan) FILTER (WHERE indexrelname = 'groups_pkey') AS g
-    FROM pg_stat_user_indexes WHERE schemaname = 'group_users';
+  SELECT pg_stat_get_xact_numscans('group_users.users_pkey'::regclass) AS u,
+         pg_stat_get_xact_numscans('group_users.groups_pkey'::regclass) AS g;
 -- user 8 and its nine groups were read above: no descent at all
-SELECT pg_stat_force_next_flush();
+BEGIN;
 SELECT u AS u0, g AS g0 FROM descents \gset
 SELECT json_array_length(group_users.user_with_groups(8)->'groups') AS groups_of_8;
-SELECT pg_stat_force_next_flush();
 SELECT u - :u0 AS users_descents, g - :g0 AS groups_descents FROM descents;
+COMMIT;
 -- without: the user's probe, and each group's but for those read on
 SET group_users.tid_cache = 0;
-SELECT pg_stat_force_next_flush();
+BEGIN;
 SELECT u AS u0, g AS g0 FROM descents \gset
 SELECT json_array_length(group_users.user_with_groups(8)->'groups') AS groups_of_8;
-SELECT pg_stat_force_next_flush();
 SELECT u - :u0 AS users_descents, g - :g0 AS groups_descents FROM descents;
+COMMIT;
 RESET group_users.tid_cache;
 -- user 8 renamed (username is unique: a new version at a new TID): its
 -- remembered TID holds the old version, dead now, so one descent finds
 -- the new one, which is remembered in its place
 UPDATE group_users.users SET username = 'eight' WHERE id = 8;
-SELECT pg_stat_force_next_flush();
+BEGIN;
 SELECT u AS u0 FROM descents \gset
 SELECT group_users.user_with_groups(8)->>'username' AS username,
        group_users.user_with_groups(8)->>'username' AS again;
-SELECT pg_stat_force_next_flush();
 SELECT u - :u0 AS users_descents FROM descents;
+COMMIT;
 
 -- new versions (HOT or not), rows deleted and made again under the same
 -- id, TIDs that VACUUM freed and new rows took, and the end of the table
@@ -287,9 +285,20 @@ ALTER INDEX group_users.group_users_group_id_user_id_idx RENAME TO renamed_idx;
 SELECT pg_temp.compare('index renamed');
 ALTER INDEX group_users.renamed_idx RENAME TO group_users_group_id_user_id_idx;
 SELECT pg_temp.compare('index renamed back');
+-- a column of another type: the statement's rows do not fit the result
+-- (before 14, the tuplestore took them as they came, and read a bigint as
+-- text: see plan_cache.c).  Terse: 13 gives no statement text here, 18
+-- another detail.
+\set VERBOSITY terse
 ALTER TABLE group_users.groups ALTER COLUMN name TYPE varchar(100);
 SELECT id, name FROM group_users.user_groups(1, NULL, 2);
 ALTER TABLE group_users.groups ALTER COLUMN name TYPE text;
+ALTER TABLE group_users.groups RENAME COLUMN name TO name_kept;
+ALTER TABLE group_users.groups ADD COLUMN name bigint NOT NULL DEFAULT 42;
+SELECT id, name FROM group_users.user_groups(1, NULL, 2);
+ALTER TABLE group_users.groups DROP COLUMN name;
+ALTER TABLE group_users.groups RENAME COLUMN name_kept TO name;
+\set VERBOSITY default
 DROP INDEX group_users.group_users_group_id_user_id_idx;
 SELECT pg_temp.compare('index dropped');
 CREATE INDEX group_users_group_id_user_id_idx

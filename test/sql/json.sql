@@ -3,6 +3,9 @@
 DROP EXTENSION IF EXISTS group_users CASCADE;
 CREATE EXTENSION group_users;
 SET TimeZone = 'UTC';
+-- rows as they are, not padded: the width psql gives an emoji differs
+-- between versions
+\pset format unaligned
 
 INSERT INTO group_users.users (id, username, email, created_at, updated_at) VALUES
   (1, 'ozmic', 'a@b.c', '2017-07-17 10:00:00+00', '2017-07-17 10:00:00.5+00'),

@@ -87,7 +87,9 @@ RESET TimeZone;
 
 -- marked PARALLEL SAFE: the same rows from a parallel worker
 SET TimeZone = 'UTC';
-SET force_parallel_mode = on;
+-- (force_parallel_mode was renamed debug_parallel_query in PostgreSQL 16)
+SELECT set_config(name, 'on', false) FROM pg_settings
+ WHERE name IN ('force_parallel_mode', 'debug_parallel_query') \gset
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -96,7 +98,8 @@ EXPLAIN (COSTS OFF) SELECT * FROM group_users.user_groups(1);
 SELECT * FROM group_users.user_groups(1);
 SELECT * FROM group_users.group_members(30);
 SELECT group_users.is_member(1, 30), group_users.user_with_groups(2, false);
-RESET force_parallel_mode;
+SELECT set_config(name, reset_val, false) FROM pg_settings
+ WHERE name IN ('force_parallel_mode', 'debug_parallel_query') \gset
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -25,6 +25,10 @@ CREATE TEMP VIEW extension_objects AS
     FROM pg_depend d
    WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
      AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'group_users')
+     -- not the tables' row types and their arrays, members from PostgreSQL 17 on
+     AND NOT (d.classid = 'pg_type'::regclass AND d.objid IN
+              (SELECT t.oid FROM pg_type t JOIN pg_class c ON c.reltype IN (t.oid, t.typelem)
+                WHERE c.relkind = 'r'))
   UNION ALL
   SELECT 'config ' || cfg::regclass::text, NULL, NULL
     FROM pg_extension e, unnest(e.extconfig) cfg WHERE e.extname = 'group_users';
