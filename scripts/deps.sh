@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing group_users needs, on Debian 12:
 # PostgreSQL 15 with its headers and PGXS, IPC::Run for the TAP tests and
-# SQLsmith for the fuzzing one (test/t/006_sqlsmith.pl).
+# SQLsmith for the fuzzing one (test/t/006_sqlsmith.pl), curl and xz for
+# fetching other versions' headers (scripts/check_versions.sh).
 # Does nothing when everything is there already.
 set -euo pipefail
 
-packages=(postgresql-15 postgresql-server-dev-15 libipc-run-perl make gcc sqlsmith)
+packages=(postgresql-15 postgresql-server-dev-15 libipc-run-perl make gcc sqlsmith curl xz-utils)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,7 +3,9 @@
 #   pg_regress (test/sql) and pg_isolation_regress (test/specs) on a cluster
 #   made by pg_virtualenv, then the TAP tests (test/t), which start their own,
 #   then the Node tests of examples/express-sequelize (real Sequelize and
-#   Express against the extension; scripts/node-test.sh).
+#   Express against the extension; scripts/node-test.sh), then a compile of
+#   the C sources against PostgreSQL 13, 17 and 18's headers
+#   (scripts/check_versions.sh).
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +40,12 @@ echo "== Node (Sequelize, Express)"
 bash scripts/node-test.sh 2>&1 | tee "$work/node.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
-# One closing line over all suites: pg_regress tests, TAP subtests, Node tests
+echo "== other PostgreSQL versions (compile only)"
+bash scripts/check_versions.sh 2>&1 | tee "$work/versions.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+# One closing line over all suites: pg_regress tests, TAP subtests, Node
+# tests, versions compiled
 sql_ok=$(grep -cE '\.\.\. ok' "$work/sql.log")
 sql_failed=$(grep -cE '\.\.\. FAILED' "$work/sql.log")
 tap_total=$(sed -nE 's/^Files=[0-9]+, Tests=([0-9]+),.*/\1/p' "$work/tap.log")
@@ -49,8 +56,10 @@ if [ "$tap_total" -eq 0 ]; then tap_failed=$((tap_failed + 1)); status=1; fi
 node_pass=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$work/node.log" | tail -1)
 node_fail=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$work/node.log" | tail -1)
 if [ -z "$node_pass" ]; then node_pass=0; node_fail=$((${node_fail:-0} + 1)); status=1; fi
-passed=$((sql_ok + tap_total - tap_failed + node_pass))
-failed=$((sql_failed + tap_failed + ${node_fail:-0}))
+versions_ok=$(grep -c ': ok (' "$work/versions.log")
+versions_failed=$(grep -c ': FAILED$' "$work/versions.log")
+passed=$((sql_ok + tap_total - tap_failed + node_pass + versions_ok))
+failed=$((sql_failed + tap_failed + ${node_fail:-0} + versions_failed))
 [ "$failed" -eq 0 ] || status=1
 echo "$passed passed, $failed failed"
 exit $status
