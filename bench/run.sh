@@ -10,12 +10,17 @@
 #
 # Writes bench/results/<date>-scale<N>.md, bench/results/latest.md and
 # bench/results/latest.png.  Not part of the tests (.ci/run never calls it).
+# GU_PGBIN=/usr/lib/postgresql/17/bin benches another installed server
+# (with the extension installed into it; results named ...-pg17, latest.*
+# left alone).
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH")
 . "$BENCH/lib/cases.sh"
-PGBIN=/usr/lib/postgresql/15/bin
+# GU_PGBIN: the server to bench (default PostgreSQL 15, what CI tests)
+PGBIN=${GU_PGBIN:-/usr/lib/postgresql/15/bin}
+pg_major=$(basename "$(dirname "$PGBIN")")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
 usage() {
@@ -91,7 +96,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # ---------------------------------------------------------------- 1. packages, build
 step "packages and build"
 missing=()
-for p in postgresql-15 gnuplot-nox; do
+for p in "postgresql-$pg_major" gnuplot-nox; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
@@ -704,13 +709,14 @@ name="$start_stamp-scale$scale"
 if [ "$quick" -eq 1 ]; then
 	name="$start_stamp-quick"; [ "$scale" -ne 1 ] && name+="-scale$scale"
 fi
+[ "$pg_major" != 15 ] && name+="-pg$pg_major"
 [ -n "$only" ] && name+="-partial"
 mkdir -p "$BENCH/results"
 cp "$runs_tsv" "$BENCH/results/$name.runs.tsv"
 cp "$plans" "$BENCH/results/$name.plans.txt"
 node "$BENCH/lib/report.js" --bench "$BENCH" --work "$work" --name "$name" \
 	--md "$BENCH/results/$name.md" --png "$BENCH/results/$name.png"
-if [ -z "$only" ]; then   # a partial run (--only) leaves latest.* alone
+if [ -z "$only" ] && [ "$pg_major" = 15 ]; then   # a partial run (--only) or another version leaves latest.* alone
 	cp "$BENCH/results/$name.md" "$BENCH/results/latest.md"
 	[ -f "$BENCH/results/$name.png" ] && cp "$BENCH/results/$name.png" "$BENCH/results/latest.png"
 	echo "results: bench/results/$name.md (and latest.md, latest.png)"
