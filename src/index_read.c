@@ -594,7 +594,7 @@ probe_rescan(PkeyProbe *p, int64 id)
 		if (p->range == NULL)
 		{
 			p->range = gu_index_beginscan(p->heap, p->index,
-									   GetActiveSnapshot(), 2, 0);
+										  GetActiveSnapshot(), 2, 0);
 			p->range->xs_want_itup = true;
 		}
 		ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, F_INT8GE,
@@ -608,7 +608,7 @@ probe_rescan(PkeyProbe *p, int64 id)
 		p->hi = id;
 		if (p->eq == NULL)
 			p->eq = gu_index_beginscan(p->heap, p->index,
-									GetActiveSnapshot(), 1, 0);
+									   GetActiveSnapshot(), 1, 0);
 		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
 					Int64GetDatum(id));
 		p->scan = p->eq;
@@ -782,6 +782,7 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	ScanKeyData mkeys[2];
 	AttrNumber	m_other = by_group ? rels.m_user_id : rels.m_group_id;
 	int64		n = 0;
+
 	/* a count needs no column but the index's: index-only, as SPI's plan */
 	bool		index_only = out == OUT_COUNT;
 	Buffer		mvm = InvalidBuffer;

@@ -110,24 +110,24 @@ static Side user_side = {
 	.lock_kind = GU_LOCK_USER_SET,
 	.missing = STATEMENT(MISSING_SQL("groups"), 1, INT8ARRAYOID),
 	.insert = STATEMENT(
-		"INSERT INTO @extschema@.group_users (user_id, group_id, role)"
-		" SELECT $1, i.id, $3 FROM pg_catalog.unnest($2) AS i(id)"
-		" ON CONFLICT (user_id, group_id) DO NOTHING",
-		3, INT8OID, INT8ARRAYOID, TEXTOID),
+						"INSERT INTO @extschema@.group_users (user_id, group_id, role)"
+						" SELECT $1, i.id, $3 FROM pg_catalog.unnest($2) AS i(id)"
+						" ON CONFLICT (user_id, group_id) DO NOTHING",
+						3, INT8OID, INT8ARRAYOID, TEXTOID),
 	.update_role = STATEMENT(
-		"UPDATE @extschema@.group_users"
-		"   SET role = $3, updated_at = pg_catalog.now()"
-		" WHERE user_id OPERATOR(pg_catalog.=) $1 AND" LISTED("group_id")
-		"   AND role OPERATOR(pg_catalog.<>) $3",
-		3, INT8OID, INT8ARRAYOID, TEXTOID),
+							 "UPDATE @extschema@.group_users"
+							 "   SET role = $3, updated_at = pg_catalog.now()"
+							 " WHERE user_id OPERATOR(pg_catalog.=) $1 AND" LISTED("group_id")
+							 "   AND role OPERATOR(pg_catalog.<>) $3",
+							 3, INT8OID, INT8ARRAYOID, TEXTOID),
 	.delete_listed = STATEMENT(
-		"DELETE FROM @extschema@.group_users"
-		" WHERE user_id OPERATOR(pg_catalog.=) $1 AND" LISTED("group_id"),
-		2, INT8OID, INT8ARRAYOID),
+							   "DELETE FROM @extschema@.group_users"
+							   " WHERE user_id OPERATOR(pg_catalog.=) $1 AND" LISTED("group_id"),
+							   2, INT8OID, INT8ARRAYOID),
 	.delete_unlisted = STATEMENT(
-		"DELETE FROM @extschema@.group_users"
-		" WHERE user_id OPERATOR(pg_catalog.=) $1 AND NOT (" LISTED("group_id") ")",
-		2, INT8OID, INT8ARRAYOID)
+								 "DELETE FROM @extschema@.group_users"
+								 " WHERE user_id OPERATOR(pg_catalog.=) $1 AND NOT (" LISTED("group_id") ")",
+								 2, INT8OID, INT8ARRAYOID)
 };
 
 static Side group_side = {
@@ -138,9 +138,9 @@ static Side group_side = {
 	.lock_kind = GU_LOCK_GROUP_SET,
 	.missing = STATEMENT(MISSING_SQL("users"), 1, INT8ARRAYOID),
 	.members = STATEMENT(
-		"SELECT user_id FROM @extschema@.group_users"
-		" WHERE group_id OPERATOR(pg_catalog.=) $1 ORDER BY user_id",
-		1, INT8OID)
+						 "SELECT user_id FROM @extschema@.group_users"
+						 " WHERE group_id OPERATOR(pg_catalog.=) $1 ORDER BY user_id",
+						 1, INT8OID)
 };
 
 static GuStatement insert_group_stmt = {

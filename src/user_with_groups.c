@@ -170,6 +170,7 @@ document(FunctionCallInfo fcinfo, bool group,
 	StringInfoData buf;
 	DestReceiver *dest;
 	bool		found;
+
 	/* both parts straight from the indexes when they may be, else via SPI */
 	GuDirectDocument *direct = gu_direct_document_begin(fcinfo, group);
 
