@@ -355,23 +355,60 @@ json_receive_slot(TupleTableSlot *slot, DestReceiver *self)
 	return true;
 }
 
+/*
+ * The statement's column attno (0-based) must be of type typid: values are
+ * written as their kind says, so a column whose type was changed (ALTER
+ * TABLE) must not reach write_value().  Only the SPI statements get here
+ * then; the direct paths check the catalogs and step aside.
+ */
+static void
+check_column(TupleDesc typeinfo, int attno, Oid typid)
+{
+	Oid			found = TupleDescAttr(typeinfo, attno)->atttypid;
+
+	if (found != typid)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("table does not match the function's result type"),
+				 errdetail("Returned type %s does not match expected type %s in column %d.",
+						   format_type_be(found), format_type_be(typid),
+						   attno + 1)));
+}
+
+static void
+check_fields(TupleDesc typeinfo, const GuJsonField *fields, int nfields,
+			 int first)
+{
+	static const Oid kind_type[] = {
+		[GU_JSON_INT8] = INT8OID,
+		[GU_JSON_TEXT] = TEXTOID,
+		[GU_JSON_TIMESTAMPTZ] = TIMESTAMPTZOID
+	};
+	int			i;
+
+	for (i = 0; i < nfields; i++)
+		check_column(typeinfo, first + i, kind_type[fields[i].kind]);
+}
+
 static void
 json_startup(DestReceiver *self, int operation pg_attribute_unused(),
 			 TupleDesc typeinfo)
 {
 	JsonReceiver *r = (JsonReceiver *) self;
-	int			needed = r->shape->nfields;
+	const GuJsonShape *shape = r->shape;
+	int			needed = shape->nfields;
 
 	if (r->with_nested)
-		needed += r->shape->nnested;
-
-	if (typeinfo->natts < needed)
+		needed += shape->nnested;
+	/* the statements' column lists are fixed: only their types can change */
+	if (typeinfo->natts < needed || r->key_attno >= typeinfo->natts)
 		elog(ERROR, "query returns %d columns, JSON shape needs %d",
-			 typeinfo->natts, needed);
-	if (r->key_attno >= 0 &&
-		(r->key_attno >= typeinfo->natts ||
-		 TupleDescAttr(typeinfo, r->key_attno)->atttypid != INT8OID))
-		elog(ERROR, "segment key column %d is not a bigint", r->key_attno);
+			 typeinfo->natts, Max(needed, r->key_attno + 1));
+	check_fields(typeinfo, shape->fields, shape->nfields, 0);
+	if (r->with_nested)
+		check_fields(typeinfo, shape->nested, shape->nnested, shape->nfields);
+	if (r->key_attno >= 0)
+		check_column(typeinfo, r->key_attno, INT8OID);
 }
 
 static void
