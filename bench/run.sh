@@ -18,9 +18,17 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH")
 . "$BENCH/lib/cases.sh"
-# GU_PGBIN: the server to bench (default PostgreSQL 15, what CI tests)
-PGBIN=${GU_PGBIN:-/usr/lib/postgresql/15/bin}
-pg_major=$(basename "$(dirname "$PGBIN")")
+# GU_PGBIN: another installed server to bench; by default PostgreSQL 15,
+# what CI tests, installed here if missing
+ci_major=15
+PGBIN=${GU_PGBIN:-/usr/lib/postgresql/$ci_major/bin}
+if [ -n "${GU_PGBIN:-}" ]; then
+	pg_major=$("$PGBIN/postgres" --version 2>/dev/null |
+		sed -nE 's/.*\(PostgreSQL\) ([0-9]+).*/\1/p') || pg_major=
+	[ -n "$pg_major" ] || { echo "run.sh: GU_PGBIN=$PGBIN has no postgres to run" >&2; exit 2; }
+else
+	pg_major=$ci_major
+fi
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
 usage() {
@@ -96,7 +104,9 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # ---------------------------------------------------------------- 1. packages, build
 step "packages and build"
 missing=()
-for p in "postgresql-$pg_major" gnuplot-nox; do
+packages=(gnuplot-nox)
+[ -n "${GU_PGBIN:-}" ] || packages+=("postgresql-$ci_major")
+for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
@@ -710,14 +720,14 @@ name="$start_stamp-scale$scale"
 if [ "$quick" -eq 1 ]; then
 	name="$start_stamp-quick"; [ "$scale" -ne 1 ] && name+="-scale$scale"
 fi
-[ "$pg_major" != 15 ] && name+="-pg$pg_major"
+[ "$pg_major" != "$ci_major" ] && name+="-pg$pg_major"
 [ -n "$only" ] && name+="-partial"
 mkdir -p "$BENCH/results"
 cp "$runs_tsv" "$BENCH/results/$name.runs.tsv"
 cp "$plans" "$BENCH/results/$name.plans.txt"
 node "$BENCH/lib/report.js" --bench "$BENCH" --work "$work" --name "$name" \
 	--md "$BENCH/results/$name.md" --png "$BENCH/results/$name.png"
-if [ -z "$only" ] && [ "$pg_major" = 15 ]; then   # a partial run (--only) or another version leaves latest.* alone
+if [ -z "$only" ] && [ "$pg_major" = "$ci_major" ]; then   # a partial run (--only) or another version leaves latest.* alone
 	cp "$BENCH/results/$name.md" "$BENCH/results/latest.md"
 	[ -f "$BENCH/results/$name.png" ] && cp "$BENCH/results/$name.png" "$BENCH/results/latest.png"
 	echo "results: bench/results/$name.md (and latest.md, latest.png)"

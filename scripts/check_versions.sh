@@ -16,9 +16,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-declare -A suite=([13]=bullseye [17]=trixie [18]=forky)
+. scripts/lib/versions.sh
 versions=("$@")
-[ ${#versions[@]} -gt 0 ] || versions=(13 17 18)
+[ ${#versions[@]} -gt 0 ] || versions=("${other_versions[@]}")
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 cache=${GU_HEADERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/group_users/headers}
 cc=${CC:-gcc}
@@ -28,14 +28,14 @@ mkdir -p "$cache"
 fetch() {
 	local v=$1 dir="$cache/$1" file
 	[ -f "$dir/ok" ] && return 0
-	[ -n "${suite[$v]:-}" ] || { echo "no Debian suite known for $v" >&2; return 1; }
+	[ -n "${debian_suite[$v]:-}" ] || { echo "no Debian suite known for $v" >&2; return 1; }
 	# the whole index is read: awk leaving early would fail curl's write
-	file=$(curl -fsS --max-time 120 "$mirror/dists/${suite[$v]}/main/binary-amd64/Packages.xz" |
+	file=$(curl -fsS --max-time 120 "$mirror/dists/${debian_suite[$v]}/main/binary-amd64/Packages.xz" |
 		xz -dc | awk -v p="postgresql-server-dev-$v" \
 			'$1 == "Package:" { want = ($2 == p) } want && $1 == "Filename:" { print $2; want = 0 }') ||
 		return 1
 	file=${file%%$'\n'*}
-	[ -n "$file" ] || { echo "postgresql-server-dev-$v not in ${suite[$v]}" >&2; return 1; }
+	[ -n "$file" ] || { echo "postgresql-server-dev-$v not in ${debian_suite[$v]}" >&2; return 1; }
 	rm -rf "$dir" && mkdir -p "$dir" &&
 		curl -fsS --max-time 300 -o "$dir/dev.deb" "$mirror/$file" &&
 		dpkg-deb -x "$dir/dev.deb" "$dir/root" && rm "$dir/dev.deb" && touch "$dir/ok"

@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-root=${GU_CHROOTS:-/srv/group_users}/trixie
+. scripts/lib/versions.sh
+root=${GU_CHROOTS:-/srv/group_users}/${debian_suite[17]}
 [ "$(id -u)" -eq 0 ] || { echo "pgindent.sh: run as root (chroot)" >&2; exit 1; }
 [ -x "$root/usr/lib/postgresql/17/bin/pgindent" ] ||
 	{ echo "pgindent.sh: no chroot at $root: run scripts/test_other_version.sh 17 first" >&2; exit 1; }

@@ -15,12 +15,9 @@ cd "$(dirname "$0")/.."
 v=${1:?usage: test_other_version.sh 13|17|18 [--no-tap]}
 tap=1
 [ "${2:-}" = --no-tap ] && tap=0
-case $v in
-13) suite=bullseye script=bullseye ;;
-17) suite=trixie script=trixie ;;
-18) suite=forky script=sid ;;		# testing: debootstrap knows it as sid
-*) echo "test_other_version.sh: 13, 17 or 18" >&2; exit 2 ;;
-esac
+. scripts/lib/versions.sh
+suite=${debian_suite[$v]:-}
+[ -n "$suite" ] || { echo "test_other_version.sh: one of ${other_versions[*]}" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "test_other_version.sh: run as root" >&2; exit 1; }
 root=${GU_CHROOTS:-/srv/group_users}/$suite
 
@@ -31,7 +28,7 @@ if [ ! -x "$root/usr/lib/postgresql/$v/bin/postgres" ]; then
 	debootstrap --variant=minbase \
 		--include="postgresql-$v,postgresql-server-dev-$v,make,gcc,libipc-run-perl,sqlsmith" \
 		"$suite" "$root" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" \
-		"/usr/share/debootstrap/scripts/$script" >"$root.debootstrap.log" 2>&1 ||
+		"/usr/share/debootstrap/scripts/$(debootstrap_script "$suite")" >"$root.debootstrap.log" 2>&1 ||
 		{ tail -20 "$root.debootstrap.log"; exit 1; }
 fi
 
