@@ -12,7 +12,8 @@ OBJS = \
 	src/memberships.o \
 	src/user_groups.o \
 	src/user_with_groups.o \
-	src/index_read.o
+	src/index_read.o \
+	src/direct_write.o
 
 # Every released script is kept as shipped; the script of the current
 # version is built from the first one and the upgrades, so that a fresh
@@ -22,7 +23,7 @@ DATA = sql/group_users--1.0.sql sql/group_users--1.0--1.1.sql
 DATA_built = sql/group_users--$(EXTVERSION).sql
 
 # pg_regress: SQL in test/sql, expected output in the top-level expected/
-REGRESS = schema settings reads writes json bulk bad_input contexts direct direct_remove differential security upgrade memory
+REGRESS = schema settings reads writes json bulk bad_input contexts direct direct_remove direct_add differential security upgrade memory
 REGRESS_OPTS = --inputdir=test
 # pg_isolation_regress: specs in test/specs, expected output in expected/
 ISOLATION = add_membership_race set_race direct_reads remove_race

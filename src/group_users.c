@@ -15,6 +15,7 @@
 PG_MODULE_MAGIC;
 
 bool		gu_direct_reads = true;
+bool		gu_direct_inserts = true;
 bool		gu_direct_deletes = true;
 int			gu_tid_cache = 65536;
 
@@ -30,6 +31,17 @@ _PG_init(void)
 							 "group_with_users.  They use SPI anyway when row-level security "
 							 "applies or the caller's privileges are not table-wide.",
 							 &gu_direct_reads,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("group_users.direct_inserts",
+							 "Adds one membership directly with the table AM, without SPI.",
+							 "add_membership, and the row-by-row adds of the bulk writes.  They use SPI "
+							 "anyway above READ COMMITTED, when a trigger, rule or row-level security "
+							 "could act on the INSERT, when the caller's privileges are not table-wide, "
+							 "and before PostgreSQL 14.",
+							 &gu_direct_inserts,
 							 true,
 							 PGC_USERSET,
 							 0,

@@ -7,6 +7,7 @@
  * membership.c, user_with_groups.c); the chores they share have one helper
  * each: plan_cache.c (prepared, kept SPI plans), index_read.c (the thin
  * reads done on the indexes, without SPI, when that gives the same answer),
+ * direct_write.c (one membership added or removed the same way),
  * args.c (argument checks) and json_writer.c (JSON text and the receiver
  * that writes it).
  *
@@ -62,13 +63,22 @@ extern int64 *gu_execute_int8_list(GuStatement *stmt, FunctionCallInfo fcinfo,
 extern uint64 gu_execute_write(GuStatement *stmt, FunctionCallInfo fcinfo,
 							   Datum *values, const int64 *uid,
 							   const int64 *gid);
+extern void gu_report_missing(bool user_side, const int64 *uid,
+							  const int64 *gid, const char *detail,
+							  const char *schema, const char *table,
+							  const char *constraint);
+
+/* The join table's foreign keys, as sql/group_users--*.sql names them */
+#define GU_USER_FKEY	"group_users_user_id_fkey"
+#define GU_GROUP_FKEY	"group_users_group_id_fkey"
 
 /* ----------------
  * membership.c: one row, for the row-by-row bulk writes (SPI connected)
  * ----------------
  */
-extern bool gu_add_one(FunctionCallInfo fcinfo, int64 uid, int64 gid,
-					   Datum role, bool update_role);
+typedef struct GuDirectAdd GuDirectAdd;
+extern bool gu_add_one(FunctionCallInfo fcinfo, GuDirectAdd *direct,
+					   int64 uid, int64 gid, Datum role, bool update_role);
 extern bool gu_remove_one(FunctionCallInfo fcinfo, int64 uid, int64 gid);
 
 /* ----------------
@@ -76,7 +86,6 @@ extern bool gu_remove_one(FunctionCallInfo fcinfo, int64 uid, int64 gid);
  * ----------------
  */
 extern bool gu_direct_reads;	/* GUC group_users.direct_reads */
-extern bool gu_direct_deletes;	/* GUC group_users.direct_deletes */
 extern int	gu_tid_cache;		/* GUC group_users.tid_cache */
 extern bool gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 						   int64 lower, int64 limit, Tuplestorestate *ts,
@@ -92,8 +101,18 @@ extern void gu_direct_document_end(GuDirectDocument *doc);
 extern bool gu_direct_is_member_of(FunctionCallInfo fcinfo, int64 uid,
 								   const int64 *gids, int n, bool all,
 								   bool *result);
+
+/* ----------------
+ * direct_write.c: one membership added or removed without SPI
+ * ----------------
+ */
+extern bool gu_direct_inserts;	/* GUC group_users.direct_inserts */
+extern bool gu_direct_deletes;	/* GUC group_users.direct_deletes */
 extern bool gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid,
 							 bool *removed);
+extern GuDirectAdd *gu_direct_add_begin(FunctionCallInfo fcinfo);
+extern bool gu_direct_add(GuDirectAdd *add, int64 uid, int64 gid, Datum role);
+extern void gu_direct_add_end(GuDirectAdd *add);
 
 /* ----------------
  * args.c

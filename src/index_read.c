@@ -28,6 +28,7 @@
  *-------------------------------------------------------------------------
  */
 #include "group_users.h"
+#include "direct.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -59,34 +60,6 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-/* Relations and columns of the extension, as found in the catalogs */
-typedef struct DirectRels
-{
-	bool		valid;			/* cleared by a relcache invalidation */
-	bool		usable;			/* everything found, with the right shape */
-	Oid			nsp;
-	Oid			members;		/* group_users.group_users */
-	Oid			members_by_user;	/* its index on (user_id, group_id) */
-	Oid			members_by_group;	/* its index on (group_id, user_id) */
-	Oid			users;
-	Oid			users_pkey;
-	Oid			groups;
-	Oid			groups_pkey;
-	AttrNumber	m_user_id;
-	AttrNumber	m_group_id;
-	AttrNumber	m_role;
-	AttrNumber	m_created_at;
-	AttrNumber	m_updated_at;
-	AttrNumber	u_id;
-	AttrNumber	u_username;
-	AttrNumber	u_email;
-	AttrNumber	u_created_at;
-	AttrNumber	u_updated_at;
-	AttrNumber	g_id;
-	AttrNumber	g_name;
-	AttrNumber	g_created_at;
-	AttrNumber	g_updated_at;
-} DirectRels;
 
 /*
  * Where the rows of users and groups were found.  Most calls ask for rows
@@ -184,18 +157,18 @@ places_of(Relation heap, bool users)
 	return pl;
 }
 
-static DirectRels rels;
+DirectRels	gu_rels;
 static bool callback_registered = false;
 
 static void
 rels_invalidate(Datum arg pg_attribute_unused(), Oid relid)
 {
 	if (relid == InvalidOid ||
-		relid == rels.members || relid == rels.members_by_user ||
-		relid == rels.members_by_group || relid == rels.users ||
-		relid == rels.users_pkey || relid == rels.groups ||
-		relid == rels.groups_pkey)
-		rels.valid = false;
+		relid == gu_rels.members || relid == gu_rels.members_by_user ||
+		relid == gu_rels.members_by_group || relid == gu_rels.users ||
+		relid == gu_rels.users_pkey || relid == gu_rels.groups ||
+		relid == gu_rels.groups_pkey)
+		gu_rels.valid = false;
 }
 
 /* Attribute number of column name of relid if it has type typid, else 0 */
@@ -217,7 +190,7 @@ column(Oid relid, const char *name, Oid typid)
 static Oid
 btree_index(const char *name, Oid heap, AttrNumber key1, AttrNumber key2)
 {
-	Oid			index = get_relname_relid(name, rels.nsp);
+	Oid			index = get_relname_relid(name, gu_rels.nsp);
 	int			nkeys = key2 == InvalidAttrNumber ? 1 : 2;
 	HeapTuple	tuple;
 	Form_pg_index form;
@@ -252,76 +225,79 @@ btree_index(const char *name, Oid heap, AttrNumber key1, AttrNumber key2)
 	return ok ? index : InvalidOid;
 }
 
-/* Look everything up again; rels.usable says whether it was all there */
+/* Look everything up again; gu_rels.usable says whether it was all there */
 static void
 rels_fill(FunctionCallInfo fcinfo)
 {
+	static uint64 generation = 0;
+
 	if (!callback_registered)
 	{
 		CacheRegisterRelcacheCallback(rels_invalidate, (Datum) 0);
 		callback_registered = true;
 	}
-	memset(&rels, 0, sizeof(rels));
+	memset(&gu_rels, 0, sizeof(gu_rels));
+	gu_rels.generation = ++generation;
 	/* valid first: an invalidation arriving while we look clears it */
-	rels.valid = true;
+	gu_rels.valid = true;
 
-	rels.nsp = get_func_namespace(fcinfo->flinfo->fn_oid);
-	rels.members = get_relname_relid("group_users", rels.nsp);
-	rels.users = get_relname_relid("users", rels.nsp);
-	rels.groups = get_relname_relid("groups", rels.nsp);
-	if (!OidIsValid(rels.members) || !OidIsValid(rels.users) ||
-		!OidIsValid(rels.groups) ||
-		get_rel_relkind(rels.members) != RELKIND_RELATION ||
-		get_rel_relkind(rels.users) != RELKIND_RELATION ||
-		get_rel_relkind(rels.groups) != RELKIND_RELATION)
+	gu_rels.nsp = get_func_namespace(fcinfo->flinfo->fn_oid);
+	gu_rels.members = get_relname_relid("group_users", gu_rels.nsp);
+	gu_rels.users = get_relname_relid("users", gu_rels.nsp);
+	gu_rels.groups = get_relname_relid("groups", gu_rels.nsp);
+	if (!OidIsValid(gu_rels.members) || !OidIsValid(gu_rels.users) ||
+		!OidIsValid(gu_rels.groups) ||
+		get_rel_relkind(gu_rels.members) != RELKIND_RELATION ||
+		get_rel_relkind(gu_rels.users) != RELKIND_RELATION ||
+		get_rel_relkind(gu_rels.groups) != RELKIND_RELATION)
 		return;
 
-	rels.m_user_id = column(rels.members, "user_id", INT8OID);
-	rels.m_group_id = column(rels.members, "group_id", INT8OID);
-	rels.m_role = column(rels.members, "role", TEXTOID);
-	rels.m_created_at = column(rels.members, "created_at", TIMESTAMPTZOID);
-	rels.m_updated_at = column(rels.members, "updated_at", TIMESTAMPTZOID);
-	rels.u_created_at = column(rels.users, "created_at", TIMESTAMPTZOID);
-	rels.u_updated_at = column(rels.users, "updated_at", TIMESTAMPTZOID);
-	rels.g_created_at = column(rels.groups, "created_at", TIMESTAMPTZOID);
-	rels.g_updated_at = column(rels.groups, "updated_at", TIMESTAMPTZOID);
-	rels.u_id = column(rels.users, "id", INT8OID);
-	rels.u_username = column(rels.users, "username", TEXTOID);
-	rels.u_email = column(rels.users, "email", TEXTOID);
-	rels.g_id = column(rels.groups, "id", INT8OID);
-	rels.g_name = column(rels.groups, "name", TEXTOID);
-	if (!rels.m_user_id || !rels.m_group_id || !rels.m_role ||
-		!rels.m_created_at || !rels.m_updated_at ||
-		!rels.u_created_at || !rels.u_updated_at ||
-		!rels.g_created_at || !rels.g_updated_at ||
-		!rels.u_id || !rels.u_username ||
-		!rels.u_email || !rels.g_id || !rels.g_name)
+	gu_rels.m_user_id = column(gu_rels.members, "user_id", INT8OID);
+	gu_rels.m_group_id = column(gu_rels.members, "group_id", INT8OID);
+	gu_rels.m_role = column(gu_rels.members, "role", TEXTOID);
+	gu_rels.m_created_at = column(gu_rels.members, "created_at", TIMESTAMPTZOID);
+	gu_rels.m_updated_at = column(gu_rels.members, "updated_at", TIMESTAMPTZOID);
+	gu_rels.u_created_at = column(gu_rels.users, "created_at", TIMESTAMPTZOID);
+	gu_rels.u_updated_at = column(gu_rels.users, "updated_at", TIMESTAMPTZOID);
+	gu_rels.g_created_at = column(gu_rels.groups, "created_at", TIMESTAMPTZOID);
+	gu_rels.g_updated_at = column(gu_rels.groups, "updated_at", TIMESTAMPTZOID);
+	gu_rels.u_id = column(gu_rels.users, "id", INT8OID);
+	gu_rels.u_username = column(gu_rels.users, "username", TEXTOID);
+	gu_rels.u_email = column(gu_rels.users, "email", TEXTOID);
+	gu_rels.g_id = column(gu_rels.groups, "id", INT8OID);
+	gu_rels.g_name = column(gu_rels.groups, "name", TEXTOID);
+	if (!gu_rels.m_user_id || !gu_rels.m_group_id || !gu_rels.m_role ||
+		!gu_rels.m_created_at || !gu_rels.m_updated_at ||
+		!gu_rels.u_created_at || !gu_rels.u_updated_at ||
+		!gu_rels.g_created_at || !gu_rels.g_updated_at ||
+		!gu_rels.u_id || !gu_rels.u_username ||
+		!gu_rels.u_email || !gu_rels.g_id || !gu_rels.g_name)
 		return;
 
-	rels.members_by_user = btree_index("group_users_pkey", rels.members,
-									   rels.m_user_id, rels.m_group_id);
-	rels.members_by_group = btree_index("group_users_group_id_user_id_idx",
-										rels.members,
-										rels.m_group_id, rels.m_user_id);
-	rels.users_pkey = btree_index("users_pkey", rels.users,
-								  rels.u_id, InvalidAttrNumber);
-	rels.groups_pkey = btree_index("groups_pkey", rels.groups,
-								   rels.g_id, InvalidAttrNumber);
-	rels.usable = OidIsValid(rels.members_by_user) &&
-		OidIsValid(rels.members_by_group) &&
-		OidIsValid(rels.users_pkey) && OidIsValid(rels.groups_pkey);
+	gu_rels.members_by_user = btree_index("group_users_pkey", gu_rels.members,
+										  gu_rels.m_user_id, gu_rels.m_group_id);
+	gu_rels.members_by_group = btree_index("group_users_group_id_user_id_idx",
+										   gu_rels.members,
+										   gu_rels.m_group_id, gu_rels.m_user_id);
+	gu_rels.users_pkey = btree_index("users_pkey", gu_rels.users,
+									 gu_rels.u_id, InvalidAttrNumber);
+	gu_rels.groups_pkey = btree_index("groups_pkey", gu_rels.groups,
+									  gu_rels.g_id, InvalidAttrNumber);
+	gu_rels.usable = OidIsValid(gu_rels.members_by_user) &&
+		OidIsValid(gu_rels.members_by_group) &&
+		OidIsValid(gu_rels.users_pkey) && OidIsValid(gu_rels.groups_pkey);
 }
 
 /* Found what the direct path needs?  If not, look again next call. */
 static bool
 rels_usable(FunctionCallInfo fcinfo)
 {
-	if (!rels.valid)
+	if (!gu_rels.valid)
 		rels_fill(fcinfo);
-	if (!rels.usable)
+	if (!gu_rels.usable)
 	{
 		/* an index renamed back, say, sends no invalidation we'd notice */
-		rels.valid = false;
+		gu_rels.valid = false;
 		return false;
 	}
 	return true;
@@ -351,16 +327,9 @@ may_read(Relation rel)
 		check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
 }
 
-/* The tables a direct read has open, locked as the executor locks them */
-typedef struct DirectRelations
-{
-	Relation	members;
-	Relation	users;			/* NULL: not read */
-	Relation	groups;			/* NULL: not read */
-} DirectRelations;
 
-static void
-direct_close(DirectRelations *r)
+void
+gu_direct_close(DirectRelations *r)
 {
 	/* locks are kept to the end of the transaction, as the executor's */
 	if (r->members != NULL)
@@ -378,9 +347,9 @@ direct_close(DirectRelations *r)
  * read or left open, when it may not: the caller then runs its SPI
  * statement.
  */
-static bool
-direct_open(FunctionCallInfo fcinfo, bool users, bool groups,
-			LOCKMODE members_lock, DirectRelations *r)
+bool
+gu_direct_open(FunctionCallInfo fcinfo, bool users, bool groups,
+			   LOCKMODE members_lock, DirectRelations *r)
 {
 	int			tries;
 
@@ -392,30 +361,30 @@ direct_open(FunctionCallInfo fcinfo, bool users, bool groups,
 	{
 		if (!rels_usable(fcinfo))
 			return false;
-		r->members = table_open(rels.members, members_lock);
+		r->members = table_open(gu_rels.members, members_lock);
 		if (users)
-			r->users = table_open(rels.users, AccessShareLock);
+			r->users = table_open(gu_rels.users, AccessShareLock);
 		if (groups)
-			r->groups = table_open(rels.groups, AccessShareLock);
+			r->groups = table_open(gu_rels.groups, AccessShareLock);
 		/* locking took in pending invalidations: did any touch us? */
-		if (rels.valid)
+		if (gu_rels.valid)
 			break;
-		direct_close(r);
+		gu_direct_close(r);
 	}
 	if (r->members == NULL)
 		return false;			/* the catalogs keep changing: use SPI */
 
 	if (
 #if PG_VERSION_NUM >= 160000
-		object_aclcheck(NamespaceRelationId, rels.nsp, GetUserId(),
+		object_aclcheck(NamespaceRelationId, gu_rels.nsp, GetUserId(),
 						ACL_USAGE) == ACLCHECK_OK &&
 #else
-		pg_namespace_aclcheck(rels.nsp, GetUserId(), ACL_USAGE) == ACLCHECK_OK &&
+		pg_namespace_aclcheck(gu_rels.nsp, GetUserId(), ACL_USAGE) == ACLCHECK_OK &&
 #endif
 		may_read(r->members) && may_read(r->users) && may_read(r->groups))
 		return true;
 
-	direct_close(r);
+	gu_direct_close(r);
 	return false;
 }
 
@@ -513,7 +482,7 @@ probe_begin(PkeyProbe *p, Relation heap, Relation index, bool users,
 	p->vmbuf = InvalidBuffer;
 	/* an index-only probe reads no heap tuple: nothing to gain */
 	p->places = index_only ? NULL : places_of(heap, users);
-	p->id_attno = users ? rels.u_id : rels.g_id;
+	p->id_attno = users ? gu_rels.u_id : gu_rels.g_id;
 	p->nblocks = InvalidBlockNumber;
 }
 
@@ -672,6 +641,24 @@ probe(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 	}
 }
 
+/*
+ * The row of users (else groups) of id visible to the active snapshot, by
+ * its remembered TID or else its primary key (index); false if none.  The
+ * direct add's foreign-key checks: see direct_write.c.
+ */
+bool
+gu_pkey_fetch(Relation heap, Relation index, bool users, int64 id,
+			  TupleTableSlot *slot)
+{
+	PkeyProbe	p;
+	bool		found;
+
+	probe_begin(&p, heap, index, users, false);
+	found = probe(&p, id, slot);
+	probe_end(&p);
+	return found;
+}
+
 /* Where the rows of a direct read go */
 typedef enum DirectOut
 {
@@ -710,17 +697,17 @@ row_columns(bool users, AttrNumber *cols)
 {
 	if (users)
 	{
-		cols[0] = rels.u_id;
-		cols[1] = rels.u_username;
-		cols[2] = rels.u_email;
-		cols[3] = rels.u_created_at;
-		cols[4] = rels.u_updated_at;
+		cols[0] = gu_rels.u_id;
+		cols[1] = gu_rels.u_username;
+		cols[2] = gu_rels.u_email;
+		cols[3] = gu_rels.u_created_at;
+		cols[4] = gu_rels.u_updated_at;
 		return 5;
 	}
-	cols[0] = rels.g_id;
-	cols[1] = rels.g_name;
-	cols[2] = rels.g_created_at;
-	cols[3] = rels.g_updated_at;
+	cols[0] = gu_rels.g_id;
+	cols[1] = gu_rels.g_name;
+	cols[2] = gu_rels.g_created_at;
+	cols[3] = gu_rels.g_updated_at;
 	return 4;
 }
 
@@ -780,7 +767,7 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 			   *oslot,
 			   *vslot = NULL;
 	ScanKeyData mkeys[2];
-	AttrNumber	m_other = by_group ? rels.m_user_id : rels.m_group_id;
+	AttrNumber	m_other = by_group ? gu_rels.m_user_id : gu_rels.m_group_id;
 	int64		n = 0;
 
 	/* a count needs no column but the index's: index-only, as SPI's plan */
@@ -796,23 +783,23 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	if (out == OUT_LIST)
 	{
 		n_other = by_group ? 3 : 2;
-		member_cols[0] = rels.m_role;
-		member_cols[1] = rels.m_created_at;
+		member_cols[0] = gu_rels.m_role;
+		member_cols[1] = gu_rels.m_created_at;
 		n_member = 2;
 	}
 	else
 	{
-		member_cols[0] = rels.m_user_id;
-		member_cols[1] = rels.m_group_id;
-		member_cols[2] = rels.m_role;
-		member_cols[3] = rels.m_created_at;
-		member_cols[4] = rels.m_updated_at;
+		member_cols[0] = gu_rels.m_user_id;
+		member_cols[1] = gu_rels.m_group_id;
+		member_cols[2] = gu_rels.m_role;
+		member_cols[3] = gu_rels.m_created_at;
+		member_cols[4] = gu_rels.m_updated_at;
 		n_member = 5;
 	}
 
-	midx = index_open(by_group ? rels.members_by_group : rels.members_by_user,
+	midx = index_open(by_group ? gu_rels.members_by_group : gu_rels.members_by_user,
 					  AccessShareLock);
-	oidx = index_open(by_group ? rels.users_pkey : rels.groups_pkey,
+	oidx = index_open(by_group ? gu_rels.users_pkey : gu_rels.groups_pkey,
 					  AccessShareLock);
 	mslot = table_slot_create(r->members, NULL);
 	oslot = table_slot_create(orel, NULL);
@@ -898,11 +885,11 @@ gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 	DirectRelations r;
 
 	if (!gu_direct_reads ||
-		!direct_open(fcinfo, by_group, !by_group, AccessShareLock, &r))
+		!gu_direct_open(fcinfo, by_group, !by_group, AccessShareLock, &r))
 		return false;
 	*count = direct_scan(&r, by_group, id, lower, limit,
 						 ts != NULL ? OUT_LIST : OUT_COUNT, ts, desc, NULL);
-	direct_close(&r);
+	gu_direct_close(&r);
 	return true;
 }
 
@@ -925,7 +912,7 @@ gu_direct_document_begin(FunctionCallInfo fcinfo, bool group)
 	GuDirectDocument *doc;
 
 	if (!gu_direct_reads ||
-		!direct_open(fcinfo, true, true, AccessShareLock, &r))
+		!gu_direct_open(fcinfo, true, true, AccessShareLock, &r))
 		return NULL;
 	doc = palloc(sizeof(GuDirectDocument));
 	doc->r = r;
@@ -947,7 +934,7 @@ gu_direct_document_head(GuDirectDocument *doc, int64 id, DestReceiver *dest)
 			   *vslot;
 	bool		found;
 
-	idx = index_open(doc->group ? rels.groups_pkey : rels.users_pkey,
+	idx = index_open(doc->group ? gu_rels.groups_pkey : gu_rels.users_pkey,
 					 AccessShareLock);
 	slot = table_slot_create(rel, NULL);
 	vslot = document_slot(!doc->group, false);
@@ -986,7 +973,7 @@ gu_direct_document_list(GuDirectDocument *doc, int64 id, DestReceiver *dest)
 void
 gu_direct_document_end(GuDirectDocument *doc)
 {
-	direct_close(&doc->r);
+	gu_direct_close(&doc->r);
 	pfree(doc);
 }
 
@@ -1012,9 +999,9 @@ gu_direct_is_member_of(FunctionCallInfo fcinfo, int64 uid, const int64 *gids,
 
 	Assert(n > 0);
 	if (!gu_direct_reads ||
-		!direct_open(fcinfo, false, false, AccessShareLock, &r))
+		!gu_direct_open(fcinfo, false, false, AccessShareLock, &r))
 		return false;
-	midx = index_open(rels.members_by_user, AccessShareLock);
+	midx = index_open(gu_rels.members_by_user, AccessShareLock);
 	slot = table_slot_create(r.members, NULL);
 	scan = gu_index_beginscan(r.members, midx, GetActiveSnapshot(), 2, 0);
 	/* all: true until one is missing; any: false until one is there */
@@ -1034,151 +1021,6 @@ gu_direct_is_member_of(FunctionCallInfo fcinfo, int64 uid, const int64 *gids,
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(midx, NoLock);
-	direct_close(&r);
-	return true;
-}
-
-/* Could anything but the table AM act on a DELETE from rel? */
-static bool
-delete_has_hooks(Relation rel)
-{
-	TriggerDesc *trig = rel->trigdesc;
-
-	return rel->rd_rules != NULL ||
-		(trig != NULL &&
-		 (trig->trig_delete_before_row || trig->trig_delete_after_row ||
-		  trig->trig_delete_instead_row ||
-		  trig->trig_delete_before_statement ||
-		  trig->trig_delete_after_statement || trig->trig_delete_old_table));
-}
-
-/*
- * Delete the row version in slot, of membership (uid, gid), as the
- * executor's DELETE does (ExecDelete): wait for a transaction changing it;
- * then, under READ COMMITTED, do nothing if it deleted the row, or follow
- * its update to the row's newest version, lock that, and delete it if it
- * is still of (uid, gid) (EvalPlanQual's recheck of the statement's
- * WHERE); above READ COMMITTED, either is 40001.  Returns whether a row
- * was deleted.
- */
-static bool
-delete_version(Relation rel, TupleTableSlot *slot, int64 uid, int64 gid,
-			   Snapshot snapshot)
-{
-	CommandId	cid = GetCurrentCommandId(true);
-	ItemPointerData tid = slot->tts_tid;
-	TM_FailureData tmfd;
-	TM_Result	result;
-	bool		isnull;
-
-	for (;;)
-	{
-		result = table_tuple_delete(rel, &tid, cid, snapshot, InvalidSnapshot,
-									true, &tmfd, false);
-		if (result == TM_Updated)
-		{
-			if (IsolationUsesXactSnapshot())
-				ereport(ERROR,
-						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-						 errmsg("could not serialize access due to concurrent update")));
-			result = table_tuple_lock(rel, &tid, snapshot, slot, cid,
-									  LockTupleExclusive, LockWaitBlock,
-									  TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
-									  &tmfd);
-			if (result == TM_Ok)
-			{
-				/* the newest version, locked: still the one asked for? */
-				if (DatumGetInt64(slot_getattr(slot, rels.m_user_id, &isnull)) != uid ||
-					DatumGetInt64(slot_getattr(slot, rels.m_group_id, &isnull)) != gid)
-					return false;
-				tid = slot->tts_tid;
-				continue;
-			}
-		}
-		switch (result)
-		{
-			case TM_Ok:
-				return true;
-			case TM_Deleted:
-				if (IsolationUsesXactSnapshot())
-					ereport(ERROR,
-							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-							 errmsg("could not serialize access due to concurrent delete")));
-				return false;
-			case TM_SelfModified:
-				/* by this very command: nothing to do; else as ExecDelete */
-				if (tmfd.cmax != cid)
-					ereport(ERROR,
-							(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
-							 errmsg("tuple to be deleted was already modified by an operation triggered by the current command")));
-				return false;
-			default:
-				elog(ERROR, "unexpected status %d deleting a membership",
-					 (int) result);
-		}
-	}
-}
-
-/*
- * Remove membership (uid, gid) directly: find the version visible to a
- * new snapshot by the join table's primary key and delete it with the
- * table AM, as the executor's DELETE does (see delete_version), when
- * nothing else would act on the delete: no DELETE trigger or rule, no
- * row-level security applying to the caller, who has table-wide DELETE
- * and SELECT (the statement's WHERE reads two columns), and no security
- * module watching the executor.  Snapshot and command ids go as SPI's for
- * a statement that writes: a new command id and a new snapshot before,
- * another command id after.
- *
- * Returns false, having done nothing, when it may not: the caller then
- * runs its DELETE statement.
- */
-bool
-gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid, bool *removed)
-{
-	DirectRelations r;
-	Relation	rel;
-	Relation	idx;
-	IndexScanDesc scan;
-	TupleTableSlot *slot;
-	ScanKeyData keys[2];
-	Snapshot	snapshot;
-
-	if (!gu_direct_deletes ||
-		!direct_open(fcinfo, false, false, RowExclusiveLock, &r))
-		return false;
-	rel = r.members;
-	if (delete_has_hooks(rel) ||
-		pg_class_aclcheck(RelationGetRelid(rel), GetUserId(),
-						  ACL_DELETE) != ACLCHECK_OK)
-	{
-		direct_close(&r);
-		return false;
-	}
-	/* the executor checks this of any DELETE, even one deleting nothing */
-	CheckCmdReplicaIdentity(rel, CMD_DELETE);
-
-	PushActiveSnapshot(GetTransactionSnapshot());
-	CommandCounterIncrement();
-	UpdateActiveSnapshotCommandId();
-	snapshot = GetActiveSnapshot();
-
-	idx = index_open(rels.members_by_user, RowExclusiveLock);
-	slot = table_slot_create(rel, NULL);
-	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
-				Int64GetDatum(uid));
-	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ,
-				Int64GetDatum(gid));
-	scan = gu_index_beginscan(rel, idx, snapshot, 2, 0);
-	index_rescan(scan, keys, 2, NULL, 0);
-	/* a primary key: at most one version visible */
-	*removed = index_getnext_slot(scan, ForwardScanDirection, slot) &&
-		delete_version(rel, slot, uid, gid, snapshot);
-	index_endscan(scan);
-	ExecDropSingleTupleTableSlot(slot);
-	index_close(idx, NoLock);
-	PopActiveSnapshot();
-	CommandCounterIncrement();
-	direct_close(&r);
+	gu_direct_close(&r);
 	return true;
 }

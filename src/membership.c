@@ -83,25 +83,44 @@ static GuStatement any_listed_stmt = {
 	.argtypes = {INT8OID, INT8ARRAYOID}
 };
 
-/*
- * Add one membership, or give it role if it exists with another; true if
- * it was created.  Both statements touch that one row only.  The caller is
- * connected to SPI; add_membership and the row-by-row bulk writes of
- * memberships.c share this.
- */
-bool
-gu_add_one(FunctionCallInfo fcinfo, int64 uid, int64 gid, Datum role,
-		   bool update_role)
+/* Give membership (uid, gid) role if it has another; the caller is connected */
+static void
+give_role(FunctionCallInfo fcinfo, int64 uid, int64 gid, Datum role)
 {
 	Datum		values[3];
-	bool		created;
 
 	values[0] = Int64GetDatum(uid);
 	values[1] = Int64GetDatum(gid);
 	values[2] = role;
-	created = gu_execute_write(&insert_stmt, fcinfo, values, &uid, &gid) > 0;
+	gu_execute(&update_role_stmt, fcinfo, values, NULL, false, 0, NULL);
+}
+
+/*
+ * Add one membership, or give it role if it exists with another; true if
+ * it was created.  Directly if the caller could begin a direct add, else
+ * by the INSERT statement.  Both statements touch that one row only.  The
+ * caller is connected to SPI; add_membership and the row-by-row bulk
+ * writes of memberships.c share this.
+ */
+bool
+gu_add_one(FunctionCallInfo fcinfo, GuDirectAdd *direct, int64 uid,
+		   int64 gid, Datum role, bool update_role)
+{
+	Datum		values[3];
+	bool		created;
+
+	if (direct != NULL)
+		created = gu_direct_add(direct, uid, gid, role);
+	else
+	{
+		values[0] = Int64GetDatum(uid);
+		values[1] = Int64GetDatum(gid);
+		values[2] = role;
+		created = gu_execute_write(&insert_stmt, fcinfo, values,
+								   &uid, &gid) > 0;
+	}
 	if (!created && update_role)
-		gu_execute(&update_role_stmt, fcinfo, values, NULL, false, 0, NULL);
+		give_role(fcinfo, uid, gid, role);
 	return created;
 }
 
@@ -137,15 +156,29 @@ gu_add_membership(PG_FUNCTION_ARGS)
 	int64		uid;
 	int64		gid;
 	text	   *role;
-	bool		created;
+	GuDirectAdd *direct;
+	bool		created = false;
 
 	gu_check_writable(fcinfo);
 	uid = gu_arg_id(fcinfo, 0, "uid");
 	gid = gu_arg_id(fcinfo, 1, "gid");
 	role = gu_arg_role(fcinfo, 2);
 
+	/* no SPI connection when the insert is direct and adds the row */
+	direct = gu_direct_add_begin(fcinfo);
+	if (direct != NULL)
+	{
+		created = gu_direct_add(direct, uid, gid, PointerGetDatum(role));
+		gu_direct_add_end(direct);
+		if (created)
+			PG_RETURN_BOOL(true);
+	}
 	gu_spi_connect();
-	created = gu_add_one(fcinfo, uid, gid, PointerGetDatum(role), true);
+	if (direct != NULL)
+		give_role(fcinfo, uid, gid, PointerGetDatum(role));
+	else
+		created = gu_add_one(fcinfo, NULL, uid, gid, PointerGetDatum(role),
+							 true);
 	gu_spi_finish();
 
 	PG_RETURN_BOOL(created);

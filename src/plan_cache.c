@@ -405,19 +405,46 @@ join_table_fk(const ErrorData *edata, FunctionCallInfo fcinfo)
 		strcmp(edata->table_name, "group_users") != 0 ||
 		strcmp(edata->schema_name, function_schema(fcinfo)) != 0)
 		return FK_OTHER;
-	if (strcmp(edata->constraint_name, "group_users_user_id_fkey") == 0)
+	if (strcmp(edata->constraint_name, GU_USER_FKEY) == 0)
 		return FK_USER;
-	if (strcmp(edata->constraint_name, "group_users_group_id_fkey") == 0)
+	if (strcmp(edata->constraint_name, GU_GROUP_FKEY) == 0)
 		return FK_GROUP;
 	return FK_OTHER;
 }
 
 /*
+ * 23503 "user 42 does not exist" (user_side) or "group 42 does not exist",
+ * for a membership refused by the join table's foreign key: detail is the
+ * constraint's own, and so are the schema, table and constraint fields,
+ * for clients that look at those.  A NULL uid or gid: the ids of that side
+ * came in an array, and the message cannot name the one missing.
+ */
+void
+gu_report_missing(bool user_side, const int64 *uid, const int64 *gid,
+				  const char *detail, const char *schema, const char *table,
+				  const char *constraint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+			 user_side ?
+			 (uid ? errmsg("user %lld does not exist", (long long) *uid) :
+			  errmsg("user does not exist")) :
+			 (gid ? errmsg("group %lld does not exist", (long long) *gid) :
+			  errmsg("group does not exist")),
+			 detail ? errdetail_internal("%s", detail) : 0,
+			 user_side ?
+			 errhint("Insert the user into group_users.users first.") :
+			 errhint("Insert the group into group_users.groups first."),
+			 err_generic_string(PG_DIAG_SCHEMA_NAME, schema),
+			 err_generic_string(PG_DIAG_TABLE_NAME, table),
+			 err_generic_string(PG_DIAG_CONSTRAINT_NAME, constraint)));
+}
+
+/*
  * Run a write of memberships of user *uid or group *gid and reword a
- * violation of the join table's foreign keys as "user 42 does not exist".
+ * violation of the join table's foreign keys with gu_report_missing().
  * A NULL uid or gid: the ids of that side came in an array (whose ids
- * the caller has checked), and the message cannot name the one missing;
- * its detail still does.
+ * the caller has checked); the detail still names the one missing.
  *
  * The foreign key's own check decides, under its own lock, so this holds
  * however the write races with a DELETE of the user or group; no pre-check
@@ -451,21 +478,9 @@ gu_execute_write(GuStatement *stmt, FunctionCallInfo fcinfo,
 			PG_RE_THROW();
 		}
 		FlushErrorState();
-		ereport(ERROR,
-				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 fk == FK_USER ?
-				 (uid ? errmsg("user %lld does not exist", (long long) *uid) :
-				  errmsg("user does not exist")) :
-				 (gid ? errmsg("group %lld does not exist", (long long) *gid) :
-				  errmsg("group does not exist")),
-				 edata->detail ? errdetail_internal("%s", edata->detail) : 0,
-				 fk == FK_USER ?
-				 errhint("Insert the user into group_users.users first.") :
-				 errhint("Insert the group into group_users.groups first."),
-				 err_generic_string(PG_DIAG_SCHEMA_NAME, edata->schema_name),
-				 err_generic_string(PG_DIAG_TABLE_NAME, edata->table_name),
-				 err_generic_string(PG_DIAG_CONSTRAINT_NAME,
-									edata->constraint_name)));
+		gu_report_missing(fk == FK_USER, uid, gid, edata->detail,
+						  edata->schema_name, edata->table_name,
+						  edata->constraint_name);
 	}
 	PG_END_TRY();
 

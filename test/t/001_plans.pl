@@ -53,11 +53,12 @@ my @calls = (
 	'SELECT count(*) FROM group_users.set_group_members(7, \'{3,4}\')',
 	'SELECT group_users.create_group(\'new\', \'{1,2}\')',);
 
-# Each call twice: the second run uses the kept plan.  The thin reads and
-# the removes run their statements only when the direct index path steps
+# Each call twice: the second run uses the kept plan.  The thin reads, the
+# adds and the removes run their statements only when the direct path steps
 # aside (see below).
 my $sql = join("\n",
 	'SET group_users.direct_reads = off;',
+	'SET group_users.direct_inserts = off;',
 	'SET group_users.direct_deletes = off;',
 	"LOAD 'auto_explain';",
 	'SET auto_explain.log_min_duration = 0;',
@@ -183,6 +184,53 @@ CREATE TRIGGER noop BEFORE DELETE ON group_users.group_users
 });
 is(delete_statements(''), 5, 'a DELETE trigger: the statements run, and it fires');
 $node->safe_psql('postgres', 'DROP TRIGGER noop ON group_users.group_users');
+
+# Adds: add_membership and the adds of the bulk writes insert directly: no
+# INSERT statement, and none of the foreign keys' checks ("SELECT 1 FROM
+# ONLY ... FOR KEY SHARE OF x", one per key and row), unless something
+# else acts on an insert: an INSERT trigger here, or
+# group_users.direct_inserts = off.  Returns "INSERTs/checks".
+sub insert_statements
+{
+	my ($setup, $begin) = @_;
+	my ($out, $err);
+	$node->psql('postgres',
+		join("\n", $begin // 'BEGIN;', "LOAD 'auto_explain';",
+			'SET auto_explain.log_min_duration = 0;',
+			'SET auto_explain.log_nested_statements = on;',
+			'SET auto_explain.log_level = notice;',
+			$setup,
+			'SELECT group_users.add_membership(12001, 1500);',
+			'SELECT group_users.add_membership(12002, 1500, \'admin\');',
+			'SELECT group_users.add_group_members(1500, \'{12003,12004,12005}\');',
+			'SELECT group_users.add_memberships(12006, \'{1500,1501}\');',
+			'SELECT * FROM group_users.set_user_groups(12007, \'{1500,1501,1502}\');',
+			'ROLLBACK;'),
+		stdout => \$out, stderr => \$err, on_error_die => 1);
+	my @texts = split /Query Text: /, $err;
+	return scalar(grep { /^INSERT INTO group_users\.group_users/ } @texts) . '/'
+	  . scalar(grep { /FOR KEY SHARE OF x/ } @texts);
+}
+# none of these pairs exists: 2 + 3 + 2 + 3 rows, each with two checks
+is($node->safe_psql('postgres',
+		'SELECT count(*) FROM group_users.group_users WHERE group_id BETWEEN 1500 AND 1502 '
+		  . 'AND user_id BETWEEN 12001 AND 12007'),
+	0, 'the pairs the adds add are new');
+# before 14 the adds always run their statements
+my $direct_adds = $node->safe_psql('postgres', 'SHOW server_version_num') >= 140000;
+is(insert_statements(''), $direct_adds ? '0/0' : '7/20',
+	'direct adds: no INSERT, no foreign-key check statement');
+is(insert_statements('SET group_users.direct_inserts = off;'), '7/20',
+	'direct_inserts off: the INSERT statements (the user side set-based) and their checks');
+$node->safe_psql('postgres', q{
+CREATE FUNCTION public.keep() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER keep BEFORE INSERT ON group_users.group_users
+  FOR EACH ROW EXECUTE FUNCTION public.keep();
+});
+is(insert_statements(''), '7/20', 'an INSERT trigger: the statements run, and it fires');
+$node->safe_psql('postgres', 'DROP TRIGGER keep ON group_users.group_users');
+is(insert_statements('', 'BEGIN ISOLATION LEVEL REPEATABLE READ;'), '7/20',
+	'REPEATABLE READ: the statements');
 
 # A table inheriting from the join table: the statements (no ONLY) read and
 # delete its rows too, so every read and remove runs its statement, until
