@@ -74,3 +74,54 @@ SELECT m.name, left(m.ident, 40) AS ident,
 HAVING sum(m.bytes) FILTER (WHERE m.after = 1000)
        IS DISTINCT FROM sum(m.bytes) FILTER (WHERE m.after = 200000)
  ORDER BY 1, 2;
+
+-- The writes: 25,000 adds of new pairs, then their removes, each way
+-- measured inside its one transaction (what a write kept could live in the
+-- transaction's memory as well as the session's); the bound is the same.
+-- Adds and removes go in separate transactions: a row inserted and deleted
+-- by one transaction takes a combo command id, which PostgreSQL keeps to
+-- the transaction's end, for the statements as for the direct writes.
+INSERT INTO group_users.users (id, username)
+  SELECT i, 'writer' || i FROM generate_series(1001, 1250) i;
+INSERT INTO group_users.groups (id, name)
+  SELECT i, 'wgroup' || i FROM generate_series(1001, 1100) i;
+CREATE TEMP TABLE write_memory (way text, after int, bytes bigint);
+-- pairs first..last added or removed, then the backend's memory noted
+CREATE FUNCTION pg_temp.write_pairs(first int, last int, adding boolean)
+  RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  i int;
+  n bigint := 0;
+BEGIN
+  FOR i IN first .. last LOOP
+    IF adding THEN
+      n := n + group_users.add_membership(1001 + i % 250, 1001 + i / 250)::int;
+    ELSE
+      n := n + group_users.remove_membership(1001 + i % 250, 1001 + i / 250)::int;
+    END IF;
+  END LOOP;
+  IF to_regclass('pg_catalog.pg_backend_memory_contexts') IS NOT NULL THEN
+    EXECUTE 'INSERT INTO write_memory SELECT $1, $2, sum(total_bytes)
+               FROM pg_catalog.pg_backend_memory_contexts'
+      USING CASE WHEN adding THEN 'add' ELSE 'remove' END, last + 1;
+  END IF;
+  RETURN n;
+END $$;
+BEGIN;
+SELECT pg_temp.write_pairs(0, 999, true) AS added;
+SELECT pg_temp.write_pairs(1000, 24999, true) AS added;
+COMMIT;
+BEGIN;
+SELECT pg_temp.write_pairs(0, 999, false) AS removed;
+SELECT pg_temp.write_pairs(1000, 24999, false) AS removed;
+COMMIT;
+SELECT way,
+       max(bytes) FILTER (WHERE after = 25000) - max(bytes) FILTER (WHERE after = 1000)
+         <= 256 * 1024 AS no_leak
+  FROM write_memory GROUP BY way ORDER BY way;
+-- the sizes, if they grew
+SELECT way, after, bytes FROM write_memory
+ WHERE way IN (SELECT way FROM write_memory GROUP BY way
+                HAVING max(bytes) FILTER (WHERE after = 25000)
+                     - max(bytes) FILTER (WHERE after = 1000) > 256 * 1024)
+ ORDER BY 1, 2;
