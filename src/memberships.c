@@ -9,12 +9,13 @@
  *	  member_uids, role).
  *
  * Each is a few statements in the caller's transaction (the adds direct,
- * one row at a time, when direct_write.c may), so each is all-or-nothing.  The array is sorted and deduplicated first
- * (gu_arg_ids): rows are then written in key order, and sessions writing
- * overlapping sets wait for each other instead of deadlocking.  Ids of the
- * array side that do not exist are found by one anti-join before anything
- * is written, so the error can name the smallest of them; a row hidden
- * from the caller by row-level security counts as missing there.
+ * one row at a time, when direct_write.c may), so each is all-or-nothing.
+ * The array is sorted and deduplicated first (gu_arg_ids): rows are then
+ * written in key order, and sessions writing overlapping sets wait for
+ * each other instead of deadlocking.  Ids of the array side that do not
+ * exist are found by one anti-join before anything is written, so the
+ * error can name the smallest of them; a row hidden from the caller by
+ * row-level security counts as missing there.
  *
  * Each of these first takes a transaction-scoped lock on its user or group
  * (an advisory lock tag of our own, see lock_self), so the bulk writes of
@@ -31,9 +32,9 @@
  * and so on.  The user-side writes are a DELETE, the inserts (an INSERT
  * statement, or direct adds row by row) and an UPDATE, each in key order
  * but not all together, so the group-side writes go row by row in
- * increasing user id.  Around any such cycle the
- * user id would then stay equal across each user's write and grow across
- * each group's write, and could not come back to where it started.
+ * increasing user id.  Around any such cycle the user id would then stay
+ * equal across each user's write and grow across each group's write, and
+ * could not come back to where it started.
  *
  *-------------------------------------------------------------------------
  */
