@@ -31,6 +31,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -379,7 +380,7 @@ indexes_as_made(ResultRelInfo *rri)
 
 /*
  * What the catalogs say of an add, kept while they say the same (the
- * generation of gu_rels): whether the INSERT's triggers are our two
+ * generation of gu_rels, and no function changed: see shape_forget): whether the INSERT's triggers are our two
  * checks, in which order, and the defaults of the other columns, planned
  * as the planner would (from build_column_default, as the rewriter adds
  * them).  Reading them again per call was a sixth of a direct add.
@@ -396,6 +397,18 @@ typedef struct AddShape
 } AddShape;
 
 static AddShape shape;
+
+/*
+ * The planner folds and inlines functions into the defaults (an immutable
+ * one becomes its value), so a new version of any function makes them
+ * stale, as it invalidates the statement's plan: find them again.
+ */
+static void
+shape_forget(Datum arg pg_attribute_unused(), int cacheid pg_attribute_unused(),
+			 uint32 hashvalue pg_attribute_unused())
+{
+	shape.generation = 0;
+}
 
 static bool
 shape_find(Relation rel)
@@ -434,9 +447,12 @@ shape_fill(Relation rel)
 	MemoryContext oldcxt;
 
 	if (shape.cxt == NULL)
+	{
 		shape.cxt = AllocSetContextCreate(CacheMemoryContext,
 										  "group_users direct add",
 										  ALLOCSET_SMALL_SIZES);
+		CacheRegisterSyscacheCallback(PROCOID, shape_forget, (Datum) 0);
+	}
 	shape.generation = 0;
 	MemoryContextReset(shape.cxt);
 	shape.ndefaults = 0;

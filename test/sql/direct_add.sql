@@ -257,6 +257,24 @@ SELECT group_users.add_membership(12, 1);
 \set VERBOSITY default
 ALTER TABLE group_users.group_users DROP COLUMN must, DROP COLUMN note,
   DROP CONSTRAINT not_thirteen;
+-- a default through a function the planner folds into a constant: the
+-- direct add keeps its defaults planned, and a new version of the
+-- function is the next add's default, as for the statement
+CREATE FUNCTION public.note_default() RETURNS text IMMUTABLE LANGUAGE sql
+  AS $$ SELECT 'one' $$;
+ALTER TABLE group_users.group_users ADD COLUMN note text DEFAULT public.note_default();
+BEGIN;
+SELECT group_users.add_membership(12, 1);
+CREATE OR REPLACE FUNCTION public.note_default() RETURNS text IMMUTABLE LANGUAGE sql
+  AS $$ SELECT 'two' $$;
+SELECT group_users.add_membership(16, 1);
+SET LOCAL group_users.direct_inserts = off;
+SELECT group_users.add_membership(18, 1) AS by_statement;
+SELECT user_id, note FROM group_users.group_users
+ WHERE group_id = 1 AND user_id IN (12, 16, 18) ORDER BY 1;
+ROLLBACK;
+ALTER TABLE group_users.group_users DROP COLUMN note;
+DROP FUNCTION public.note_default();
 -- an identity column: a new value each row, as the statement
 ALTER TABLE group_users.group_users ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY;
 BEGIN;
