@@ -38,6 +38,28 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+/*
+ * A direct write goes as SPI runs a statement that writes: a new command
+ * id and a new snapshot before (under READ COMMITTED, one that sees what
+ * committed meanwhile), another command id after, so that what comes next
+ * in the transaction sees it.  Returns the snapshot, which is active.
+ */
+static Snapshot
+direct_write_begin(void)
+{
+	PushActiveSnapshot(GetTransactionSnapshot());
+	CommandCounterIncrement();
+	UpdateActiveSnapshotCommandId();
+	return GetActiveSnapshot();
+}
+
+static void
+direct_write_end(void)
+{
+	PopActiveSnapshot();
+	CommandCounterIncrement();
+}
+
 /* Could anything but the table AM act on a DELETE from rel? */
 static bool
 delete_has_hooks(Relation rel)
@@ -126,9 +148,8 @@ delete_version(Relation rel, TupleTableSlot *slot, int64 uid, int64 gid,
  * nothing else would act on the delete: no DELETE trigger or rule, no
  * row-level security applying to the caller, who has table-wide DELETE
  * and SELECT (the statement's WHERE reads two columns), and no security
- * module watching the executor.  Snapshot and command ids go as SPI's for
- * a statement that writes: a new command id and a new snapshot before,
- * another command id after.
+ * module watching the executor.  Snapshot and command ids: see
+ * direct_write_begin.
  *
  * Returns false, having done nothing, when it may not: the caller then
  * runs its DELETE statement.
@@ -158,10 +179,7 @@ gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid, bool *removed)
 	/* the executor checks this of any DELETE, even one deleting nothing */
 	CheckCmdReplicaIdentity(rel, CMD_DELETE);
 
-	PushActiveSnapshot(GetTransactionSnapshot());
-	CommandCounterIncrement();
-	UpdateActiveSnapshotCommandId();
-	snapshot = GetActiveSnapshot();
+	snapshot = direct_write_begin();
 
 	idx = index_open(gu_rels.members_by_user, RowExclusiveLock);
 	slot = table_slot_create(rel, NULL);
@@ -177,8 +195,7 @@ gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid, bool *removed)
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(idx, NoLock);
-	PopActiveSnapshot();
-	CommandCounterIncrement();
+	direct_write_end();
 	gu_direct_close(&r);
 	return true;
 }
@@ -265,10 +282,13 @@ struct GuDirectAdd
 						  arbiter)
 #endif
 
-/* Is column of the constraint's tuple the one-element array {value}? */
+/*
+ * The one element of array column of a pg_constraint tuple, if it has
+ * exactly one, of type elemtype (int2 or oid)
+ */
 static bool
-constraint_array_is(HeapTuple tuple, AttrNumber column, Oid elemtype,
-					Datum value)
+constraint_single(HeapTuple tuple, AttrNumber column, Oid elemtype,
+				  Datum *value)
 {
 	bool		isnull;
 	Datum		d = SysCacheGetAttr(CONSTROID, tuple, column, &isnull);
@@ -280,9 +300,10 @@ constraint_array_is(HeapTuple tuple, AttrNumber column, Oid elemtype,
 	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != 1 || ARR_HASNULL(arr) ||
 		ARR_ELEMTYPE(arr) != elemtype)
 		return false;
-	if (elemtype == INT2OID)
-		return *(int16 *) ARR_DATA_PTR(arr) == DatumGetInt16(value);
-	return *(Oid *) ARR_DATA_PTR(arr) == DatumGetObjectId(value);
+	*value = elemtype == INT2OID ?
+		Int16GetDatum(*(int16 *) ARR_DATA_PTR(arr)) :
+		ObjectIdGetDatum(*(Oid *) ARR_DATA_PTR(arr));
+	return true;
 }
 
 /*
@@ -294,6 +315,9 @@ is_our_check(const Trigger *trig, bool *user)
 {
 	HeapTuple	tuple;
 	Form_pg_constraint con;
+	Datum		key;
+	Datum		fkey;
+	Datum		eqop;
 	bool		ok = false;
 
 	if (trig->tgfoid != F_RI_FKEY_CHECK_INS ||
@@ -310,24 +334,14 @@ is_our_check(const Trigger *trig, bool *user)
 		con->conrelid == gu_rels.members && !con->condeferrable &&
 		(*user || strcmp(NameStr(con->conname), GU_GROUP_FKEY) == 0) &&
 		con->confrelid == (*user ? gu_rels.users : gu_rels.groups) &&
-		con->conindid == (*user ? gu_rels.users_pkey : gu_rels.groups_pkey))
-		ok = constraint_array_is(tuple, Anum_pg_constraint_conkey, INT2OID,
-								 Int16GetDatum(*user ? gu_rels.m_user_id :
-											   gu_rels.m_group_id)) &&
-			constraint_array_is(tuple, Anum_pg_constraint_confkey, INT2OID,
-								Int16GetDatum(*user ? gu_rels.u_id :
-											  gu_rels.g_id));
-	if (ok)
-	{
-		bool		isnull;
-		Datum		d = SysCacheGetAttr(CONSTROID, tuple,
-										Anum_pg_constraint_conpfeqop, &isnull);
-		ArrayType  *ops = isnull ? NULL : DatumGetArrayTypeP(d);
-
-		ok = ops != NULL && ARR_NDIM(ops) == 1 && ARR_DIMS(ops)[0] == 1 &&
-			!ARR_HASNULL(ops) &&
-			get_opcode(*(Oid *) ARR_DATA_PTR(ops)) == F_INT8EQ;
-	}
+		con->conindid == (*user ? gu_rels.users_pkey : gu_rels.groups_pkey) &&
+		constraint_single(tuple, Anum_pg_constraint_conkey, INT2OID, &key) &&
+		constraint_single(tuple, Anum_pg_constraint_confkey, INT2OID, &fkey) &&
+		constraint_single(tuple, Anum_pg_constraint_conpfeqop, OIDOID, &eqop))
+		ok = DatumGetInt16(key) == (*user ? gu_rels.m_user_id :
+									gu_rels.m_group_id) &&
+			DatumGetInt16(fkey) == (*user ? gu_rels.u_id : gu_rels.g_id) &&
+			get_opcode(DatumGetObjectId(eqop)) == F_INT8EQ;
 	ReleaseSysCache(tuple);
 	return ok;
 }
@@ -625,8 +639,7 @@ lock_referenced(GuDirectAdd *add, Referenced *ref, int64 uid, int64 gid,
 /*
  * Add membership (uid, gid) with role, as the INSERT ... ON CONFLICT DO
  * NOTHING would; true if it was inserted, false if it was there.  Snapshot
- * and command ids go as SPI's for a statement that writes, as in
- * gu_direct_remove.
+ * and command ids: see direct_write_begin.
  */
 bool
 gu_direct_add(GuDirectAdd *add, int64 uid, int64 gid, Datum role)
@@ -642,10 +655,7 @@ gu_direct_add(GuDirectAdd *add, int64 uid, int64 gid, Datum role)
 	bool		created = false;
 	int			i;
 
-	PushActiveSnapshot(GetTransactionSnapshot());
-	CommandCounterIncrement();
-	UpdateActiveSnapshotCommandId();
-	snapshot = GetActiveSnapshot();
+	snapshot = direct_write_begin();
 	cid = GetCurrentCommandId(true);
 	estate->es_snapshot = snapshot;
 	estate->es_output_cid = cid;
@@ -706,8 +716,7 @@ gu_direct_add(GuDirectAdd *add, int64 uid, int64 gid, Datum role)
 		/* another session inserted the pair meanwhile: look again */
 	}
 
-	PopActiveSnapshot();
-	CommandCounterIncrement();
+	direct_write_end();
 	return created;
 }
 

@@ -157,7 +157,7 @@ gu_add_membership(PG_FUNCTION_ARGS)
 	int64		gid;
 	text	   *role;
 	GuDirectAdd *direct;
-	bool		created = false;
+	bool		created;
 
 	gu_check_writable(fcinfo);
 	uid = gu_arg_id(fcinfo, 0, "uid");
@@ -170,15 +170,17 @@ gu_add_membership(PG_FUNCTION_ARGS)
 	{
 		created = gu_direct_add(direct, uid, gid, PointerGetDatum(role));
 		gu_direct_add_end(direct);
-		if (created)
-			PG_RETURN_BOOL(true);
+		if (!created)
+		{
+			/* it was there: the role, by its statement */
+			gu_spi_connect();
+			give_role(fcinfo, uid, gid, PointerGetDatum(role));
+			gu_spi_finish();
+		}
+		PG_RETURN_BOOL(created);
 	}
 	gu_spi_connect();
-	if (direct != NULL)
-		give_role(fcinfo, uid, gid, PointerGetDatum(role));
-	else
-		created = gu_add_one(fcinfo, NULL, uid, gid, PointerGetDatum(role),
-							 true);
+	created = gu_add_one(fcinfo, NULL, uid, gid, PointerGetDatum(role), true);
 	gu_spi_finish();
 
 	PG_RETURN_BOOL(created);
