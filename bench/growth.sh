@@ -2,8 +2,10 @@
 # group_users growth benchmark: do the read functions keep their speed when
 # the tables grow?  Runs bench/run.sh --scale 1, then bench/run.sh --scale 10
 # (the read cases only, no Node benchmark), and compares each read's TPS.
+# Both runs scale the regular groups with the users (--scale-groups), so a
+# regular group has ~110 members in both and only the tables grow.
 #
-#   bash bench/growth.sh [--quick] [--rounds N] [--duration S]
+#   bash bench/growth.sh [--quick] [--rounds N] [--duration S] [--fixed-groups]
 #                        [--clients "1 2"] [--only REGEX] [--shared-buffers SIZE]
 #
 # Writes bench/results/<date>-growth.md next to the two runs' own reports.
@@ -17,7 +19,7 @@ small=1 big=10   # the two scales
 min_ratio=0.8    # the target: TPS at scale 10 >= 0.8 x TPS at scale 1
 
 usage() {
-	sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 	cat <<'EOF'
 Options (passed to both bench/run.sh runs):
   --quick        smoke run: run.sh --quick at both scales, i.e. the quick
@@ -30,6 +32,9 @@ Options (passed to both bench/run.sh runs):
   --shared-buffers SIZE  the clusters' shared_buffers (default 1GB)
   --only REGEX   only the read cases whose id matches REGEX (default: all
                  read cases; the write cases never run here)
+  --fixed-groups keep 10,000 regular groups at scale 10 too (run.sh without
+                 --scale-groups): a regular group then has ~1,010 members,
+                 and the calls that read a whole one return 10 times more
 Environment:
   GU_BENCH_NO_BUILD=1  skip the build in the first run too (the second run
                  never builds, so that both measure the same installed build)
@@ -37,12 +42,13 @@ EOF
 }
 
 orig_args="$*"
-pass=() only="" quick=0
+pass=() only="" quick=0 groups=(--scale-groups)
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--quick) quick=1; pass+=(--quick); shift ;;
 		--rounds|--duration|--warmup|--clients|--shared-buffers) pass+=("$1" "${2:?}"); shift 2 ;;
 		--only) only=${2:?}; shift 2 ;;
+		--fixed-groups) groups=(); shift ;;
 		-h|--help) usage; exit 0 ;;
 		*) echo "growth.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -68,7 +74,7 @@ trap 'rm -rf "$logs"' EXIT
 run_at() {
 	local scale=$1
 	printf '\n==== growth: bench/run.sh --scale %s (%s read cases)\n' "$scale" "${#reads[@]}"
-	env "${@:2}" bash "$BENCH/run.sh" --scale "$scale" "${pass[@]}" --only "$only_re" --no-node |
+	env "${@:2}" bash "$BENCH/run.sh" --scale "$scale" "${groups[@]}" "${pass[@]}" --only "$only_re" --no-node |
 		tee "$logs/scale$scale.log"
 	name=$(sed -n 's|^results: bench/results/\([^ ]*\)\.md.*|\1|p' "$logs/scale$scale.log")
 	[ -n "$name" ] && [ -f "$BENCH/results/$name.runs.tsv" ] ||
@@ -82,6 +88,7 @@ run_at "$big" GU_BENCH_NO_BUILD=1
 name_big=$name
 
 out="$stamp-growth"; [ "$quick" -eq 1 ] && out+="-quick"
+[ ${#groups[@]} -eq 0 ] && out+="-fixedgroups"
 [ -n "$only" ] && out+="-partial"
 node "$BENCH/lib/growth.js" --bench "$BENCH" --a "$name_small" --b "$name_big" --reads "${reads[*]}" \
 	--a-label "scale $small" --b-label "scale $big" --min "$min_ratio" \

@@ -38,6 +38,9 @@ Options:
   --scale N      multiply users and memberships by N (default 1: 100k users,
                  1M memberships; 10: 1M users, 10M memberships; with --quick:
                  the quick dataset's 20k users times N)
+  --scale-groups multiply the regular groups by N too, so that a regular
+                 group keeps its ~110 members (default: 10,000 regular groups
+                 at every scale, ~1,010 members each at scale 10)
   --quick        smoke run: small dataset, 2 s runs, 1 round
   --rounds N     rounds per script (default 5; quick 1)
   --duration S   seconds per pgbench run (default 3; quick 2)
@@ -59,11 +62,12 @@ EOF
 }
 
 orig_args="$*"
-scale=1 quick=0 rounds="" duration="" warmup="" clients="1 2" only="" node_bench=1 standby=0 shared_buffers=1GB
+scale=1 scale_groups=0 quick=0 rounds="" duration="" warmup="" clients="1 2" only="" node_bench=1 standby=0 shared_buffers=1GB
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--scale) scale=${2:?}; shift 2 ;;
 		--scale=*) scale=${1#*=}; shift ;;
+		--scale-groups) scale_groups=1; shift ;;
 		--quick) quick=1; shift ;;
 		--rounds) rounds=${2:?}; shift 2 ;;
 		--duration) duration=${2:?}; shift 2 ;;
@@ -90,6 +94,7 @@ else
 	nusers=$((100000 * scale)) nwriters=10000 ngroups=10000 nbench=1000 nlists=1000
 	node_duration=3
 fi
+if [ "$scale_groups" -eq 1 ]; then ngroups=$((ngroups * scale)); fi
 [[ $rounds =~ ^[1-9][0-9]*$ && $duration =~ ^[1-9][0-9]*$ && $warmup =~ ^[0-9]+$ ]] ||
 	{ echo "run.sh: --rounds and --duration take positive integers, --warmup a number" >&2; exit 2; }
 
@@ -720,6 +725,7 @@ name="$start_stamp-scale$scale"
 if [ "$quick" -eq 1 ]; then
 	name="$start_stamp-quick"; [ "$scale" -ne 1 ] && name+="-scale$scale"
 fi
+if [ "$scale_groups" -eq 1 ] && [ "$scale" -ne 1 ]; then name+="-groupsx$scale"; fi
 [ "$pg_major" != "$ci_major" ] && name+="-pg$pg_major"
 [ -n "$only" ] && name+="-partial"
 mkdir -p "$BENCH/results"
