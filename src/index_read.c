@@ -79,7 +79,7 @@
  * a rewriting ALTER TABLE), where none of them could still be right.  Not
  * under SERIALIZABLE, where the index probe's predicate lock on its leaf
  * page also covers an id not found.  At most group_users.tid_cache ids per
- * table: then it starts afresh.
+ * table: then each new one takes the place of one remembered before.
  */
 typedef struct RowPlace
 {
@@ -535,15 +535,33 @@ probe_place(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 	return false;
 }
 
-/* Remember where the primary key's entry for id pointed */
+/*
+ * Remember where the primary key's entry for id pointed.  When full, forget
+ * one id first: the first remembered from a bucket picked by a counter
+ * hashed, so about any.  Starting afresh instead left the cache half full
+ * on average, and ids read in turn, more of them than it holds (a big
+ * group's members, a table bigger than the cache), were never found in it.
+ */
 static void
 probe_remember(PkeyProbe *p, int64 id, ItemPointer tid)
 {
+	places_hash *hash = p->places->hash;
 	bool		found;
 
-	if (p->places->hash->members >= (uint32) gu_tid_cache)
-		places_reset(p->places->hash);
-	places_insert(p->places->hash, id, &found)->tid = *tid;
+	if (hash->members > (uint32) gu_tid_cache)
+		places_reset(hash);		/* the setting was lowered */
+	else if (hash->members == (uint32) gu_tid_cache)
+	{
+		static uint32 evictions = 0;
+		places_iterator it;
+		RowPlace   *victim;
+
+		places_start_iterate_at(hash, &it, murmurhash32(evictions++));
+		victim = places_iterate(hash, &it);
+		if (victim != NULL)
+			places_delete_item(hash, victim);
+	}
+	places_insert(hash, id, &found)->tid = *tid;
 }
 
 /* Position a scan on the entries of id, and of ids up to p->hi if near */

@@ -236,7 +236,8 @@ SELECT group_users.user_with_groups(8)->>'username' AS username;
 SELECT pg_temp.compare('truncated');
 ROLLBACK;
 SELECT group_users.user_with_groups(8)->>'username' AS username;
--- a tiny cache starts afresh all the time, and still answers the same
+-- a tiny cache replaces its row locations all the time, and still answers
+-- the same
 SET group_users.tid_cache = 3;
 SELECT pg_temp.compare('three TIDs');
 RESET group_users.tid_cache;

@@ -125,3 +125,28 @@ SELECT way, after, bytes FROM write_memory
                 HAVING max(bytes) FILTER (WHERE after = 25000)
                      - max(bytes) FILTER (WHERE after = 1000) > 256 * 1024)
  ORDER BY 1, 2;
+
+-- group_users.tid_cache bounds the row locations a session remembers:
+-- once full, each new one takes the place of one remembered before.  A
+-- group of 5,000 members 20 ids apart (each found by a primary-key descent,
+-- and so remembered) is read with the bound at 100, then at 10,000: with
+-- 100 the context "group_users row locations" stays small (at most 512
+-- buckets of 16 bytes from the writes above); without a bound, 5,000 ids
+-- take 8,192 buckets (128 kB).  Every read finds all 5,000.
+\if :measurable
+INSERT INTO group_users.users (id, username)
+  SELECT 2001 + 20 * i, 'far' || i FROM generate_series(0, 4999) i;
+INSERT INTO group_users.groups (id, name) VALUES (1201, 'far apart');
+INSERT INTO group_users.group_users (user_id, group_id)
+  SELECT 2001 + 20 * i, 1201 FROM generate_series(0, 4999) i;
+SET group_users.tid_cache = 100;
+SELECT count(*) FROM group_users.group_members(1201);
+SELECT count(*) FROM group_users.group_members(1201);
+SELECT total_bytes < 64 * 1024 AS bounded
+  FROM pg_backend_memory_contexts WHERE name = 'group_users row locations';
+SET group_users.tid_cache = 10000;
+SELECT count(*) FROM group_users.group_members(1201);
+SELECT total_bytes >= 64 * 1024 AS grew
+  FROM pg_backend_memory_contexts WHERE name = 'group_users row locations';
+RESET group_users.tid_cache;
+\endif
