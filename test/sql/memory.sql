@@ -130,9 +130,9 @@ SELECT way, after, bytes FROM write_memory
 -- once full, each new one takes the place of one remembered before.  A
 -- group of 5,000 members 20 ids apart (each found by a primary-key descent,
 -- and so remembered) is read with the bound at 100, then at 10,000: with
--- 100 the context "group_users row locations" stays small (at most 512
--- buckets of 16 bytes from the writes above); without a bound, 5,000 ids
--- take 8,192 buckets (128 kB).  Every read finds all 5,000.
+-- 100 the context "group_users row locations" stays under 64 kB; without
+-- a bound, 5,000 ids take 8,192 buckets of 16 bytes (128 kB).  Every read
+-- finds all 5,000.
 \if :measurable
 INSERT INTO group_users.users (id, username)
   SELECT 2001 + 20 * i, 'far' || i FROM generate_series(0, 4999) i;
