@@ -347,13 +347,14 @@ is_our_check(const Trigger *trig, bool *user)
 }
 
 /*
- * Are the INSERT's triggers exactly our two checks?  Fills in which side
- * each of refs is, in the order they fire (trigdesc is sorted by name).
+ * Are the INSERT's triggers exactly our two checks?  Sets *user_first to
+ * whether the users check fires first (trigdesc is sorted by name).
  */
 static bool
-only_our_checks(Relation rel, Referenced *refs)
+only_our_checks(Relation rel, bool *user_first)
 {
 	TriggerDesc *trigdesc = rel->trigdesc;
+	bool		first = false;
 	int			n = 0;
 	int			i;
 
@@ -367,10 +368,12 @@ only_our_checks(Relation rel, Referenced *refs)
 		if (!TRIGGER_FOR_INSERT(trig->tgtype))
 			continue;
 		if (n == 2 || !is_our_check(trig, &user) ||
-			(n == 1 && refs[0].user == user))
+			(n == 1 && first == user))
 			return false;
-		refs[n++].user = user;
+		if (n++ == 0)
+			first = user;
 	}
+	*user_first = first;
 	return n == 2;
 }
 
@@ -394,10 +397,11 @@ indexes_as_made(ResultRelInfo *rri)
 
 /*
  * What the catalogs say of an add, kept while they say the same (the
- * generation of gu_rels, and no function changed: see shape_forget): whether the INSERT's triggers are our two
- * checks, in which order, and the defaults of the other columns, planned
- * as the planner would (from build_column_default, as the rewriter adds
- * them).  Reading them again per call was a sixth of a direct add.
+ * generation of gu_rels, and no function changed: see shape_forget):
+ * whether the INSERT's triggers are our two checks, in which order, and
+ * the defaults of the other columns, planned as the planner would (from
+ * build_column_default, as the rewriter adds them).  Reading them again
+ * per call was a sixth of a direct add.
  */
 typedef struct AddShape
 {
@@ -428,12 +432,10 @@ static bool
 shape_find(Relation rel)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	Referenced	refs[2];
 	AttrNumber	attno;
 
-	if (!only_our_checks(rel, refs))
+	if (!only_our_checks(rel, &shape.user_first))
 		return false;
-	shape.user_first = refs[0].user;
 	shape.default_attnos = palloc(sizeof(AttrNumber) * desc->natts);
 	shape.defaults = palloc(sizeof(Expr *) * desc->natts);
 	for (attno = 1; attno <= desc->natts; attno++)
