@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # group_users growth benchmark: do the read functions keep their speed when
-# the tables grow?  Runs bench/run.sh --scale 1, then bench/run.sh --scale 10
-# (the read cases only, no Node benchmark), and compares each read's TPS.
-# Both runs scale the regular groups with the users (--scale-groups), so a
-# regular group has ~110 members in both and only the tables grow.
+# the tables grow?  One bench/run.sh run with two clusters, loaded at scale 1
+# and at scale 10 (--interleave-scale), each pgbench run on one followed by
+# the same on the other (the read cases only, no Node benchmark); compares
+# each read's TPS and its raw SQL anchor's.  Both datasets scale the regular
+# groups with the users (--scale-groups), so a regular group has ~110
+# members in both and only the tables grow.
 #
 #   bash bench/growth.sh [--quick] [--rounds N] [--duration S] [--fixed-groups]
 #                        [--clients "1 2"] [--only REGEX] [--shared-buffers SIZE]
@@ -21,7 +23,7 @@ min_ratio=0.8    # the target: TPS at scale 10 >= 0.8 x TPS at scale 1
 usage() {
 	sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 	cat <<'EOF'
-Options (passed to both bench/run.sh runs):
+Options (passed to bench/run.sh):
   --quick        smoke run: run.sh --quick at both scales, i.e. the quick
                  dataset (20k users, 200k memberships) and 10 times it (200k
                  users, 2M memberships); 2 s runs, 1 round
@@ -36,8 +38,7 @@ Options (passed to both bench/run.sh runs):
                  --scale-groups): a regular group then has ~1,010 members,
                  and the calls that read a whole one return 10 times more
 Environment:
-  GU_BENCH_NO_BUILD=1  skip the build in the first run too (the second run
-                 never builds, so that both measure the same installed build)
+  GU_BENCH_NO_BUILD=1  skip the build (passed on to run.sh)
 EOF
 }
 
@@ -69,23 +70,14 @@ stamp=$(date -u +%Y-%m-%dT%H%M) stamp_human=$(date -u '+%Y-%m-%d %H:%M UTC')
 logs=$(mktemp -d /tmp/gu-growth.XXXXXX)
 trap 'rm -rf "$logs"' EXIT
 
-# run_at SCALE [VAR=VALUE...]: one bench/run.sh run (its output shown as it
-# goes); sets $name to the name of its report in bench/results
-run_at() {
-	local scale=$1
-	printf '\n==== growth: bench/run.sh --scale %s (%s read cases)\n' "$scale" "${#reads[@]}"
-	env "${@:2}" bash "$BENCH/run.sh" --scale "$scale" "${groups[@]}" "${pass[@]}" --only "$only_re" --no-node |
-		tee "$logs/scale$scale.log"
-	name=$(sed -n 's|^results: bench/results/\([^ ]*\)\.md.*|\1|p' "$logs/scale$scale.log")
-	[ -n "$name" ] && [ -f "$BENCH/results/$name.runs.tsv" ] ||
-		{ echo "growth.sh: no results file from the scale $scale run" >&2; exit 1; }
-}
-run_at "$small"
-name_small=$name
-# The first run built and installed the extension (unless told not to): the
-# second measures that same build, even if src/ changes in between
-run_at "$big" GU_BENCH_NO_BUILD=1
-name_big=$name
+# One run, both clusters: the first report's name is the scale-1 one's
+printf '\n==== growth: bench/run.sh --scale %s --interleave-scale %s (%s read cases)\n' "$small" "$big" "${#reads[@]}"
+bash "$BENCH/run.sh" --scale "$small" --interleave-scale "$big" "${groups[@]}" "${pass[@]}" \
+	--only "$only_re" --no-node | tee "$logs/run.log"
+mapfile -t names < <(sed -n 's|^results: bench/results/\([^ ]*\)\.md.*|\1|p' "$logs/run.log")
+[ ${#names[@]} -eq 2 ] && [ -f "$BENCH/results/${names[0]}.runs.tsv" ] && [ -f "$BENCH/results/${names[1]}.runs.tsv" ] ||
+	{ echo "growth.sh: bench/run.sh did not report the two runs' results" >&2; exit 1; }
+name_small=${names[0]} name_big=${names[1]}
 
 out="$stamp-growth"; [ "$quick" -eq 1 ] && out+="-quick"
 [ ${#groups[@]} -eq 0 ] && out+="-fixedgroups"

@@ -7,6 +7,7 @@
 #
 #   bash bench/run.sh [--scale N] [--quick] [--rounds N] [--duration S]
 #                     [--clients "1 2"] [--only REGEX] [--no-node] [--standby]
+#                     [--interleave-scale N]
 #
 # Writes bench/results/<date>-scale<N>.md, bench/results/latest.md and
 # bench/results/latest.png.  Not part of the tests (.ci/run never calls it).
@@ -55,6 +56,12 @@ Options:
   --standby      also make a streaming hot standby of the cluster and run the
                  read cases' function and SELECT 1 on it, interleaved with the
                  same scripts on the primary ("Reads on a hot standby")
+  --interleave-scale N
+                 also load a second cluster at scale N (same options) and run
+                 each pgbench script on it right after the first cluster,
+                 every other round the other way round, so that both scales
+                 share the machine's state; writes a report for each
+                 (bench/growth.sh uses it)
 Environment:
   GU_BENCH_NO_BUILD=1  skip scripts/build.sh: use the group_users already
                  installed (e.g. while src/ is being edited and may not build)
@@ -62,12 +69,13 @@ EOF
 }
 
 orig_args="$*"
-scale=1 scale_groups=0 quick=0 rounds="" duration="" warmup="" clients="1 2" only="" node_bench=1 standby=0 shared_buffers=1GB
+scale=1 scale2="" scale_groups=0 quick=0 rounds="" duration="" warmup="" clients="1 2" only="" node_bench=1 standby=0 shared_buffers=1GB
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--scale) scale=${2:?}; shift 2 ;;
 		--scale=*) scale=${1#*=}; shift ;;
 		--scale-groups) scale_groups=1; shift ;;
+		--interleave-scale) scale2=${2:?}; shift 2 ;;
 		--quick) quick=1; shift ;;
 		--rounds) rounds=${2:?}; shift 2 ;;
 		--duration) duration=${2:?}; shift 2 ;;
@@ -83,18 +91,19 @@ while [ $# -gt 0 ]; do
 done
 [[ $shared_buffers =~ ^[1-9][0-9]*(kB|MB|GB)$ ]] || { echo "run.sh: --shared-buffers takes a size such as 4GB" >&2; exit 2; }
 [[ $scale =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --scale takes a positive integer" >&2; exit 2; }
+[[ -z $scale2 || $scale2 =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --interleave-scale takes a positive integer" >&2; exit 2; }
+[[ -z $scale2 || $standby -eq 0 ]] || { echo "run.sh: --interleave-scale and --standby do not go together" >&2; exit 2; }
 for c in $clients; do [[ $c =~ ^[1-9][0-9]?$ ]] || { echo "run.sh: bad client count $c" >&2; exit 2; }; done
 
 if [ "$quick" -eq 1 ]; then
 	: "${rounds:=1}" "${duration:=2}" "${warmup:=1}"
-	nusers=$((20000 * scale)) nwriters=2000 ngroups=2000 nbench=200 nlists=200
+	base_users=20000 nwriters=2000 base_groups=2000 nbench=200 nlists=200
 	node_duration=1
 else
 	: "${rounds:=5}" "${duration:=3}" "${warmup:=2}"
-	nusers=$((100000 * scale)) nwriters=10000 ngroups=10000 nbench=1000 nlists=1000
+	base_users=100000 nwriters=10000 base_groups=10000 nbench=1000 nlists=1000
 	node_duration=3
 fi
-if [ "$scale_groups" -eq 1 ]; then ngroups=$((ngroups * scale)); fi
 [[ $rounds =~ ^[1-9][0-9]*$ && $duration =~ ^[1-9][0-9]*$ && $warmup =~ ^[0-9]+$ ]] ||
 	{ echo "run.sh: --rounds and --duration take positive integers, --warmup a number" >&2; exit 2; }
 
@@ -129,12 +138,12 @@ else
 fi
 
 # ---------------------------------------------------------------- 2. cluster
-step "throwaway cluster"
-work=$(mktemp -d /var/tmp/gu-bench.XXXXXX)   # on disk (not tmpfs): commits really fsync
-pgdata=$work/data sock=$work/sock
-sdata=$work/standby ssock=$work/ssock     # the hot standby (--standby), inside $work too
-mkdir -p "$sock" "$work/logs"
-chown -R postgres:postgres "$work"
+top=$(mktemp -d /var/tmp/gu-bench.XXXXXX)   # on disk (not tmpfs): commits really fsync
+sdata=$top/standby ssock=$top/ssock     # the hot standby (--standby), inside $top too
+# The clusters: "a" (--scale) in $top and, with --interleave-scale, "b" in
+# $top/b; each has its data, socket, logs and its run's files (meta.tsv,
+# verify.tsv, runs.tsv, plans.txt) in its $work
+clusters=(a); [ -n "$scale2" ] && clusters+=(b)
 # Stops the standby if it runs (before the primary, whose fast shutdown
 # would otherwise wait for its walsender), then deletes its directories
 stop_standby() {
@@ -145,14 +154,15 @@ stop_standby() {
 	rm -rf "$sdata" "$ssock"
 }
 cleanup() {
-	local rc=$?
+	local rc=$? d
 	trap - EXIT INT TERM
 	stop_standby
-	if [ -f "$pgdata/postmaster.pid" ]; then
-		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 ||
-			runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1 || true
-	fi
-	rm -rf "$work"
+	for d in "$top/data" "$top/b/data"; do
+		[ -f "$d/postmaster.pid" ] || continue
+		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$d" -m fast -w stop >/dev/null 2>&1 ||
+			runuser -u postgres -- "$PGBIN/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1 || true
+	done
+	rm -rf "$top"
 	exit "$rc"
 }
 trap cleanup EXIT
@@ -163,16 +173,60 @@ trap 'exit 130' INT TERM
 free_port() {
 	local p
 	for p in $(seq "$1" 54429); do
-		[ -e "$sock/.s.PGSQL.$p" ] || [ -e "$ssock/.s.PGSQL.$p" ] && continue
+		[ -e "$top/sock/.s.PGSQL.$p" ] || [ -e "$ssock/.s.PGSQL.$p" ] || [ -e "$top/b/sock/.s.PGSQL.$p" ] && continue
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
 	done
 }
-port=$(free_port 54330)
-[ -n "$port" ] || { echo "run.sh: no free port in 54330-54429" >&2; exit 1; }
 
-runuser -u postgres -- "$PGBIN/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 \
-	--locale=C.UTF-8 >"$work/logs/initdb.log"
-cat >>"$pgdata/postgresql.conf" <<EOF
+# The state of one cluster, saved while the other one is in use
+STATE_VARS=(work pgdata sock port scale nusers ngroups nmembers gstep gid_small gid_10k gid_100k bg_lo bg_hi
+	w_lo w_hi size_small size_10k size_100k step_small step_10k step_100k
+	meta verify_tsv runs_tsv plans rows_before load_ms vac_ms av_wait)
+save_state() {  # save_state CLUSTER
+	local v
+	for v in "${STATE_VARS[@]}"; do declare -g "state_$1_$v=${!v-}"; done
+}
+use_state() {  # use_state CLUSTER: its variables, and psql and pgbench on it
+	local v n
+	for v in "${STATE_VARS[@]}"; do n=state_$1_$v; declare -g "$v=${!n}"; done
+	dataset_vars
+	export PGHOST=$sock PGPORT=$port
+}
+
+# dataset_for SCALE: the dataset's sizes and ids at SCALE
+dataset_for() {
+	scale=$1 nusers=$((base_users * $1)) ngroups=$base_groups
+	if [ "$scale_groups" -eq 1 ]; then ngroups=$((base_groups * $1)); fi
+	gstep=$((ngroups / 10))
+	gid_small=$((ngroups + 1)) gid_10k=$((ngroups + 2)) gid_100k=$((ngroups + 3))
+	bg_lo=$((ngroups + 4)) bg_hi=$((ngroups + 3 + nbench))
+	w_lo=$((nusers + 1)) w_hi=$((nusers + nwriters))
+	size_small=$(min 100 "$nusers") size_10k=$(min 10000 "$nusers") size_100k=$(min 100000 "$nusers")
+	step_small=$((nusers / size_small)) step_10k=$((nusers / size_10k)) step_100k=$((nusers / size_100k))
+	nmembers=$(((nusers + nwriters) * 10))
+	dataset_vars
+}
+dataset_vars() {  # the dataset's sizes and ids as psql -v words: $vars
+	vars=(-v nusers="$nusers" -v ngroups="$ngroups" -v gstep="$gstep" -v nlists="$nlists"
+		-v gid_small="$gid_small" -v gid_10k="$gid_10k" -v gid_100k="$gid_100k"
+		-v bg_lo="$bg_lo" -v bg_hi="$bg_hi" -v w_lo="$w_lo" -v w_hi="$w_hi"
+		-v size_small="$size_small" -v size_10k="$size_10k" -v size_100k="$size_100k"
+		-v step_small="$step_small" -v step_10k="$step_10k" -v step_100k="$step_100k")
+}
+
+# start_cluster DIR FIRST_PORT: a new cluster in DIR, running, with an
+# empty database bench; psql and pgbench are then on it
+start_cluster() {
+	work=$1 pgdata=$1/data sock=$1/sock
+	mkdir -p "$sock" "$work/logs"
+	chown -R postgres:postgres "$work"
+	port=$(free_port "$2")
+	[ -n "$port" ] || { echo "run.sh: no free port in $2-54429" >&2; exit 1; }
+	meta=$work/meta.tsv verify_tsv=$work/verify.tsv runs_tsv=$work/runs.tsv plans=$work/plans.txt
+
+	runuser -u postgres -- "$PGBIN/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 \
+		--locale=C.UTF-8 >"$work/logs/initdb.log"
+	cat >>"$pgdata/postgresql.conf" <<EOF
 
 # --- group_users benchmark
 listen_addresses = ''                 # unix socket only
@@ -190,36 +244,14 @@ checkpoint_timeout = 30min
 synchronous_commit = on               # the default, kept: commits wait for the WAL flush
 jit = off                             # JIT compile time would swamp the big-group statements
 EOF
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdata" -l "$work/logs/server.log" -w -t 60 start >/dev/null
-echo "cluster: $pgdata, socket $sock, port $port (no TCP)"
+	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdata" -l "$work/logs/server.log" -w -t 60 start >/dev/null
+	echo "cluster: $pgdata, socket $sock, port $port (no TCP)"
 
-export PGHOST=$sock PGPORT=$port PGUSER=postgres
-psql_db() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$1" "${@:2}"; }
-psql_db postgres -c "CREATE DATABASE bench"
-export PGDATABASE=bench
+	export PGHOST=$sock PGPORT=$port
+	"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE bench"
+}
+export PGUSER=postgres PGDATABASE=bench
 PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1)
-
-# ---------------------------------------------------------------- 3. dataset
-step "dataset"
-gstep=$((ngroups / 10))
-gid_small=$((ngroups + 1)) gid_10k=$((ngroups + 2)) gid_100k=$((ngroups + 3))
-bg_lo=$((ngroups + 4)) bg_hi=$((ngroups + 3 + nbench))
-w_lo=$((nusers + 1)) w_hi=$((nusers + nwriters))
-size_small=$(min 100 "$nusers") size_10k=$(min 10000 "$nusers") size_100k=$(min 100000 "$nusers")
-step_small=$((nusers / size_small)) step_10k=$((nusers / size_10k)) step_100k=$((nusers / size_100k))
-nmembers=$(((nusers + nwriters) * 10))
-echo "users $(fmt_int "$nusers") (+ $(fmt_int "$nwriters") writer users for the write benchmarks)," \
-	"groups $(fmt_int "$ngroups") (+ 3 special, + $(fmt_int "$nbench") empty ones for writes)," \
-	"memberships $(fmt_int "$nmembers") + special groups of $size_small, $size_10k and $size_100k members"
-
-vars=(-v nusers="$nusers" -v ngroups="$ngroups" -v gstep="$gstep" -v nlists="$nlists"
-	-v gid_small="$gid_small" -v gid_10k="$gid_10k" -v gid_100k="$gid_100k"
-	-v bg_lo="$bg_lo" -v bg_hi="$bg_hi" -v w_lo="$w_lo" -v w_hi="$w_hi"
-	-v size_small="$size_small" -v size_10k="$size_10k" -v size_100k="$size_100k"
-	-v step_small="$step_small" -v step_10k="$step_10k" -v step_100k="$step_100k")
-"${PSQL[@]}" -c "CREATE EXTENSION group_users" -c "CREATE EXTENSION pg_prewarm"
-load_start=$(now_ms)
-"${PSQL[@]}" "${vars[@]}" -f "$BENCH/sql/load/groups.sql"
 
 # Loads rows in chunks with a progress display: load_chunks NAME TOTAL_IDS
 # IDS_PER_CHUNK ROWS_PER_ID FILE
@@ -243,69 +275,100 @@ load_chunks() {
 	done
 	[ -t 1 ] && printf '  (%.1f s)\n' "$(echo "($(now_ms) - $start) / 1000" | bc -l 2>/dev/null || echo 0)" || true
 }
-load_chunks users $((nusers + nwriters)) 100000 1 "$BENCH/sql/load/users.sql"
-load_chunks memberships $((nusers + nwriters)) 20000 10 "$BENCH/sql/load/memberships.sql"
-"${PSQL[@]}" "${vars[@]}" -f "$BENCH/sql/load/special.sql"
-echo "  special groups: $size_small, $size_10k and $size_100k members"
-"${PSQL[@]}" "${vars[@]}" -f "$BENCH/sql/load/finish.sql" >/dev/null
-"${PSQL[@]}" -f "$BENCH/sql/anchors.sql"
-load_ms=$(($(now_ms) - load_start))
-echo "  loaded in $((load_ms / 1000)) s; VACUUM ANALYZE ..."
-vac_start=$(now_ms)
-"${PSQL[@]}" -c "VACUUM (ANALYZE)" -c "CHECKPOINT"
-vac_ms=$(($(now_ms) - vac_start))
-prewarm_sql="SELECT sum(pg_prewarm(c.oid))::bigint || ' blocks prewarmed'
-	FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-	WHERE n.nspname IN ('group_users', 'bench') AND c.relkind IN ('r', 'i')"
-"${PSQL[@]}" -At -c "$prewarm_sql" | sed 's/^/  /'
-echo "  VACUUM ANALYZE + CHECKPOINT in $((vac_ms / 1000)) s"
-# No autovacuum during the timed runs: one of a freshly loaded table (the
-# inserts' threshold), reading gigabytes at scale 10, stalled whole rounds.
-# The tables are vacuumed above, and the write runs vacuum after
-# themselves; wait for a worker already at work here to finish.
-"${PSQL[@]}" -c "ALTER TABLE group_users.group_users SET (autovacuum_enabled = off)" \
-	-c "ALTER TABLE group_users.users SET (autovacuum_enabled = off)" \
-	-c "ALTER TABLE group_users.groups SET (autovacuum_enabled = off)"
-av_start=$(now_ms) av_n=0
-until [ "$("${PSQL[@]}" -At -c "SELECT count(*) FROM pg_stat_activity
-		WHERE backend_type = 'autovacuum worker' AND datname = current_database()")" = 0 ]; do
-	av_n=$((av_n + 1))
-	[ "$av_n" -le 1200 ] || { echo "  an autovacuum worker is still busy after 600 s: timing anyway"; break; }
-	sleep 0.5
-done
-av_wait=$((($(now_ms) - av_start) / 1000))
-echo "  autovacuum off for the three tables; waited ${av_wait} s for running workers"
 
-# ---------------------------------------------------------------- meta
-meta=$work/meta.tsv
-{
-	printf 'stamp\t%s\n' "$start_human"
-	printf 'command\t%sbash bench/run.sh %s\n' "${PGOPTIONS:+PGOPTIONS='$PGOPTIONS' }" "$orig_args"
-	printf 'scale\t%s\nquick\t%s\nrounds\t%s\nduration\t%s\nwarmup\t%s\nclients\t%s\nnode_duration\t%s\n' \
-		"$scale" "$quick" "$rounds" "$duration" "$warmup" "$clients" "$node_duration"
-	printf 'nproc\t%s\n' "$(nproc)"
-	printf 'memory\t%s\n' "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-	printf 'cpu\t%s\n' "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-	printf 'os\t%s\n' "$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
-	printf 'git\t%s\n' "$(cd "$REPO" && { git rev-parse --short HEAD 2>/dev/null || echo '(not a git checkout)'; })$(cd "$REPO" && { ! git rev-parse HEAD >/dev/null 2>&1 || git diff --quiet HEAD -- src sql 2>/dev/null || echo ' (src/ or sql/ modified)'; })$([ "${GU_BENCH_NO_BUILD:-0}" = 1 ] && echo ', **build skipped** (GU_BENCH_NO_BUILD=1: the group_users already installed was benchmarked, not necessarily this tree)')"
-	printf 'node\t%s\n' "$(node --version 2>/dev/null || echo none)"
-	printf 'load_seconds\t%s\nvacuum_seconds\t%s\nautovacuum_wait_seconds\t%s\n' "$((load_ms / 1000))" "$((vac_ms / 1000))" "$av_wait"
-	"${PSQL[@]}" -At -F $'\t' -c "SELECT 'pg_version', version()" \
-		-c "SELECT 'extension', 'group_users ' || extversion FROM pg_extension WHERE extname = 'group_users'" \
-		-c "SELECT 'setting', name || ' = ' || current_setting(name) FROM pg_settings
-			WHERE name IN ('shared_buffers', 'synchronous_commit', 'fsync', 'wal_sync_method', 'work_mem',
-			               'max_connections', 'jit', 'max_wal_size', 'checkpoint_timeout', 'autovacuum',
-			               'max_parallel_workers_per_gather', 'effective_cache_size', 'listen_addresses',
-			               'random_page_cost')
-			ORDER BY name" \
-		-c "SELECT 'dataset', format('users: %s (%s read, %s writer users)', (SELECT count(*) FROM group_users.users), $nusers, $nwriters)" \
-		-c "SELECT 'dataset', format('groups: %s (%s regular, 3 special, %s empty for writes)', (SELECT count(*) FROM group_users.groups), $ngroups, $nbench)" \
-		-c "SELECT 'dataset', format('memberships: %s', (SELECT count(*) FROM group_users.group_users))" \
-		-c "SELECT 'dataset', format('group %s: %s members; group %s: %s members; group %s: %s members', $gid_small, (SELECT count(*) FROM group_users.group_users WHERE group_id = $gid_small), $gid_10k, (SELECT count(*) FROM group_users.group_users WHERE group_id = $gid_10k), $gid_100k, (SELECT count(*) FROM group_users.group_users WHERE group_id = $gid_100k))" \
-		-c "SELECT 'dataset', format('groups per read user: %s on average; members per regular group: %s on average', round((SELECT count(*) FROM group_users.group_users WHERE user_id <= $nusers)::numeric / $nusers, 2), round((SELECT count(*) FROM group_users.group_users WHERE group_id <= $ngroups)::numeric / $ngroups, 1))" \
-		-c "SELECT 'dataset', format('database size: %s (group_users.group_users: %s with indexes)', pg_size_pretty(pg_database_size(current_database())), pg_size_pretty(pg_total_relation_size('group_users.group_users')))"
-} >"$meta"
-sed -n 's/^\(dataset\|setting\)\t/  /p' "$meta"
+# load_dataset: the dataset (dataset_for) into the cluster (start_cluster),
+# vacuumed, analyzed and prewarmed, autovacuum off for its tables
+load_dataset() {
+	echo "users $(fmt_int "$nusers") (+ $(fmt_int "$nwriters") writer users for the write benchmarks)," \
+		"groups $(fmt_int "$ngroups") (+ 3 special, + $(fmt_int "$nbench") empty ones for writes)," \
+		"memberships $(fmt_int "$nmembers") + special groups of $size_small, $size_10k and $size_100k members"
+
+	"${PSQL[@]}" -c "CREATE EXTENSION group_users" -c "CREATE EXTENSION pg_prewarm"
+	load_start=$(now_ms)
+	"${PSQL[@]}" "${vars[@]}" -f "$BENCH/sql/load/groups.sql"
+
+	load_chunks users $((nusers + nwriters)) 100000 1 "$BENCH/sql/load/users.sql"
+	load_chunks memberships $((nusers + nwriters)) 20000 10 "$BENCH/sql/load/memberships.sql"
+	"${PSQL[@]}" "${vars[@]}" -f "$BENCH/sql/load/special.sql"
+	echo "  special groups: $size_small, $size_10k and $size_100k members"
+	"${PSQL[@]}" "${vars[@]}" -f "$BENCH/sql/load/finish.sql" >/dev/null
+	"${PSQL[@]}" -f "$BENCH/sql/anchors.sql"
+	load_ms=$(($(now_ms) - load_start))
+	echo "  loaded in $((load_ms / 1000)) s; VACUUM ANALYZE ..."
+	vac_start=$(now_ms)
+	"${PSQL[@]}" -c "VACUUM (ANALYZE)" -c "CHECKPOINT"
+	vac_ms=$(($(now_ms) - vac_start))
+	prewarm_sql="SELECT sum(pg_prewarm(c.oid))::bigint || ' blocks prewarmed'
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname IN ('group_users', 'bench') AND c.relkind IN ('r', 'i')"
+	"${PSQL[@]}" -At -c "$prewarm_sql" | sed 's/^/  /'
+	echo "  VACUUM ANALYZE + CHECKPOINT in $((vac_ms / 1000)) s"
+	# No autovacuum during the timed runs: one of a freshly loaded table (the
+	# inserts' threshold), reading gigabytes at scale 10, stalled whole rounds.
+	# The tables are vacuumed above, and the write runs vacuum after
+	# themselves; wait for a worker already at work here to finish.
+	"${PSQL[@]}" -c "ALTER TABLE group_users.group_users SET (autovacuum_enabled = off)" \
+		-c "ALTER TABLE group_users.users SET (autovacuum_enabled = off)" \
+		-c "ALTER TABLE group_users.groups SET (autovacuum_enabled = off)"
+	av_start=$(now_ms) av_n=0
+	until [ "$("${PSQL[@]}" -At -c "SELECT count(*) FROM pg_stat_activity
+			WHERE backend_type = 'autovacuum worker' AND datname = current_database()")" = 0 ]; do
+		av_n=$((av_n + 1))
+		[ "$av_n" -le 1200 ] || { echo "  an autovacuum worker is still busy after 600 s: timing anyway"; break; }
+		sleep 0.5
+	done
+	av_wait=$((($(now_ms) - av_start) / 1000))
+	echo "  autovacuum off for the three tables; waited ${av_wait} s for running workers"
+}
+
+# write_meta: the run's settings, machine and dataset (meta.tsv) for its report
+write_meta() {
+	{
+		printf 'stamp\t%s\n' "$start_human"
+		printf 'command\t%sbash bench/run.sh %s\n' "${PGOPTIONS:+PGOPTIONS='$PGOPTIONS' }" "$orig_args"
+		printf 'scale\t%s\nquick\t%s\nrounds\t%s\nduration\t%s\nwarmup\t%s\nclients\t%s\nnode_duration\t%s\n' \
+			"$scale" "$quick" "$rounds" "$duration" "$warmup" "$clients" "$node_duration"
+		printf 'nproc\t%s\n' "$(nproc)"
+		printf 'memory\t%s\n' "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+		printf 'cpu\t%s\n' "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+		printf 'os\t%s\n' "$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+		printf 'git\t%s\n' "$(cd "$REPO" && { git rev-parse --short HEAD 2>/dev/null || echo '(not a git checkout)'; })$(cd "$REPO" && { ! git rev-parse HEAD >/dev/null 2>&1 || git diff --quiet HEAD -- src sql 2>/dev/null || echo ' (src/ or sql/ modified)'; })$([ "${GU_BENCH_NO_BUILD:-0}" = 1 ] && echo ', **build skipped** (GU_BENCH_NO_BUILD=1: the group_users already installed was benchmarked, not necessarily this tree)')"
+		printf 'node\t%s\n' "$(node --version 2>/dev/null || echo none)"
+		printf 'load_seconds\t%s\nvacuum_seconds\t%s\nautovacuum_wait_seconds\t%s\n' "$((load_ms / 1000))" "$((vac_ms / 1000))" "$av_wait"
+		"${PSQL[@]}" -At -F $'\t' -c "SELECT 'pg_version', version()" \
+			-c "SELECT 'extension', 'group_users ' || extversion FROM pg_extension WHERE extname = 'group_users'" \
+			-c "SELECT 'setting', name || ' = ' || current_setting(name) FROM pg_settings
+				WHERE name IN ('shared_buffers', 'synchronous_commit', 'fsync', 'wal_sync_method', 'work_mem',
+				               'max_connections', 'jit', 'max_wal_size', 'checkpoint_timeout', 'autovacuum',
+				               'max_parallel_workers_per_gather', 'effective_cache_size', 'listen_addresses',
+				               'random_page_cost')
+				ORDER BY name" \
+			-c "SELECT 'dataset', format('users: %s (%s read, %s writer users)', (SELECT count(*) FROM group_users.users), $nusers, $nwriters)" \
+			-c "SELECT 'dataset', format('groups: %s (%s regular, 3 special, %s empty for writes)', (SELECT count(*) FROM group_users.groups), $ngroups, $nbench)" \
+			-c "SELECT 'dataset', format('memberships: %s', (SELECT count(*) FROM group_users.group_users))" \
+			-c "SELECT 'dataset', format('group %s: %s members; group %s: %s members; group %s: %s members', $gid_small, (SELECT count(*) FROM group_users.group_users WHERE group_id = $gid_small), $gid_10k, (SELECT count(*) FROM group_users.group_users WHERE group_id = $gid_10k), $gid_100k, (SELECT count(*) FROM group_users.group_users WHERE group_id = $gid_100k))" \
+			-c "SELECT 'dataset', format('groups per read user: %s on average; members per regular group: %s on average', round((SELECT count(*) FROM group_users.group_users WHERE user_id <= $nusers)::numeric / $nusers, 2), round((SELECT count(*) FROM group_users.group_users WHERE group_id <= $ngroups)::numeric / $ngroups, 1))" \
+			-c "SELECT 'dataset', format('database size: %s (group_users.group_users: %s with indexes)', pg_size_pretty(pg_database_size(current_database())), pg_size_pretty(pg_total_relation_size('group_users.group_users')))"
+	} >"$meta"
+	sed -n 's/^\(dataset\|setting\)\t/  /p' "$meta"
+}
+
+# ---------------------------------------------------------------- 3. dataset
+for cl in "${clusters[@]}"; do
+	if [ "$cl" = a ]; then
+		step "throwaway cluster and dataset$([ -n "$scale2" ] && echo " (scale $scale)")"
+		dataset_for "$scale"
+		start_cluster "$top" 54330
+	else
+		step "second cluster and dataset (--interleave-scale $scale2)"
+		dataset_for "$scale2"
+		start_cluster "$top/b" $((state_a_port + 1))
+	fi
+	load_dataset
+	write_meta
+	save_state "$cl"
+done
+use_state a
 
 # ---------------------------------------------------------------- cases
 # bench/cases.tsv: case, title, kind, description, script, verify mode, defines
@@ -526,8 +589,6 @@ canon() {  # canon IDX SAMPLE [PSQL OPTIONS] -> the canonical line, or ERROR: ..
 		echo "ERROR: $(echo "$out" | grep -m1 ERROR || echo "$out" | tail -n 1)"
 	fi
 }
-verify_tsv=$work/verify.tsv
-: >"$verify_tsv"
 nfail=0
 # verify_pair KIND DESC WHAT IDX [PSQL OPTIONS]: the function's samples
 # (fn_out) against script IDX's on the same samples; one line of verify.tsv
@@ -547,75 +608,92 @@ verify_pair() {
 	printf '%s\t%s\t%s\t%s\n' "$case_id" "$kind" "$status" "$detail" >>"$verify_tsv"
 	printf '  %-4s %-24s = %-55s %s\n' "$status" "$case_id" "$desc" "${detail:0:90}"
 }
-for case_id in "${CASE_ORDER[@]}"; do
-	fn=-1
-	for idx in "${!C_CASE[@]}"; do
-		[ "${C_CASE[$idx]}" = "$case_id" ] && [ "${C_KIND[$idx]}" = fn ] && fn=$idx
+# verify_all: every case's pairs, on the cluster in use
+verify_all() {
+	: >"$verify_tsv"
+	for case_id in "${CASE_ORDER[@]}"; do
+		fn=-1
+		for idx in "${!C_CASE[@]}"; do
+			[ "${C_CASE[$idx]}" = "$case_id" ] && [ "${C_KIND[$idx]}" = fn ] && fn=$idx
+		done
+		declare -a fn_out=()
+		for i in 1 2 3; do fn_out[$i]=$(canon "$fn" "$i"); done
+		for idx in "${!C_CASE[@]}"; do
+			[ "${C_CASE[$idx]}" = "$case_id" ] || continue
+			[ "${C_KIND[$idx]}" = fn ] || [ "${C_VMODE[$idx]}" = - ] && continue
+			verify_pair "${C_KIND[$idx]}" "${C_DESC[$idx]}" "function vs anchor" "$idx"
+		done
+		# --standby: the function on the standby gives what it gives on the primary
+		if on_standby "$fn"; then
+			verify_pair fn@standby "the function on the hot standby" "primary vs standby" \
+				"$fn" -h "$ssock" -p "$sport"
+		fi
 	done
-	declare -a fn_out=()
-	for i in 1 2 3; do fn_out[$i]=$(canon "$fn" "$i"); done
-	for idx in "${!C_CASE[@]}"; do
-		[ "${C_CASE[$idx]}" = "$case_id" ] || continue
-		[ "${C_KIND[$idx]}" = fn ] || [ "${C_VMODE[$idx]}" = - ] && continue
-		verify_pair "${C_KIND[$idx]}" "${C_DESC[$idx]}" "function vs anchor" "$idx"
-	done
-	# --standby: the function on the standby gives what it gives on the primary
-	if on_standby "$fn"; then
-		verify_pair fn@standby "the function on the hot standby" "primary vs standby" \
-			"$fn" -h "$ssock" -p "$sport"
-	fi
+}
+for cl in "${clusters[@]}"; do
+	use_state "$cl"
+	[ -n "$scale2" ] && echo "  -- scale $scale"
+	verify_all
 done
+use_state a
 echo "  verification: $nfail pair(s) failed"
 
 # ---------------------------------------------------------------- plans of the anchors
 # The plans pgbench -M prepared can get: the custom plan (for the first
 # sample's values) and the generic one.  The C functions' own plans are
 # checked by the extension's TAP test (test/t/001_plans.pl).
-plans=$work/plans.txt
-{
-	echo "EXPLAIN (COSTS OFF) of the anchor statements, first verification sample: custom plan, then generic plan"
-	for idx in "${!C_CASE[@]}"; do
-		case ${C_KIND[$idx]} in raw|postgrest|seq) ;; *) continue ;; esac
-		is_write "$idx" && [ "${C_KIND[$idx]}" != raw ] && continue
-		echo
-		echo "==== ${C_CASE[$idx]}: ${C_DESC[$idx]} ($(basename "${C_SCRIPT[$idx]}"))"
-		local_v=()
-		write=0; is_write "$idx" && write=1
-		mapfile -t local_v < <(sample_vars 1 "$write")
-		while read -r kv; do local_v+=(-v "$kv"); done < <(const_words 1 "${C_DEFINES[$idx]}")
-		# :name -> $n (in order of first appearance); EXECUTE with the psql variables
-		grep -v '^\\' "${C_SCRIPT[$idx]}" | grep -vE '^(BEGIN|COMMIT);$|^--' |
-			perl -0777 -ne '
-				my @stmts = grep { /\S/ } split /;\s*(?:--[^\n]*)?\n/;
-				my $i = 0;
-				for my $s (@stmts) {
-					my (%n, @order);
-					$s =~ s/(?<![:\w]):([A-Za-z_]\w*)/exists $n{$1} ? "\$$n{$1}" : do { push @order, $1; $n{$1} = scalar @order; "\$$n{$1}" }/ge;
-					$i++;
-					my $args = @order ? "(" . join(", ", map { ":$_" } @order) . ")" : "";
-					print "BEGIN;\nPREPARE p$i AS\n$s;\n";
-					print "\\echo -- custom plan\nSET plan_cache_mode = force_custom_plan;\nEXPLAIN (COSTS OFF) EXECUTE p$i$args;\n";
-					print "\\echo -- generic plan\nSET plan_cache_mode = force_generic_plan;\nEXPLAIN (COSTS OFF) EXECUTE p$i$args;\n";
-					print "ROLLBACK;\n";
-				}' |
-			"${PSQL[@]}" -At "${local_v[@]}" -f - 2>&1 || true
-	done
-} >"$plans"
+write_plans() {  # the plans, on the cluster in use, into its plans.txt
+	{
+		echo "EXPLAIN (COSTS OFF) of the anchor statements, first verification sample: custom plan, then generic plan"
+		for idx in "${!C_CASE[@]}"; do
+			case ${C_KIND[$idx]} in raw|postgrest|seq) ;; *) continue ;; esac
+			is_write "$idx" && [ "${C_KIND[$idx]}" != raw ] && continue
+			echo
+			echo "==== ${C_CASE[$idx]}: ${C_DESC[$idx]} ($(basename "${C_SCRIPT[$idx]}"))"
+			local_v=()
+			write=0; is_write "$idx" && write=1
+			mapfile -t local_v < <(sample_vars 1 "$write")
+			while read -r kv; do local_v+=(-v "$kv"); done < <(const_words 1 "${C_DEFINES[$idx]}")
+			# :name -> $n (in order of first appearance); EXECUTE with the psql variables
+			grep -v '^\\' "${C_SCRIPT[$idx]}" | grep -vE '^(BEGIN|COMMIT);$|^--' |
+				perl -0777 -ne '
+					my @stmts = grep { /\S/ } split /;\s*(?:--[^\n]*)?\n/;
+					my $i = 0;
+					for my $s (@stmts) {
+						my (%n, @order);
+						$s =~ s/(?<![:\w]):([A-Za-z_]\w*)/exists $n{$1} ? "\$$n{$1}" : do { push @order, $1; $n{$1} = scalar @order; "\$$n{$1}" }/ge;
+						$i++;
+						my $args = @order ? "(" . join(", ", map { ":$_" } @order) . ")" : "";
+						print "BEGIN;\nPREPARE p$i AS\n$s;\n";
+						print "\\echo -- custom plan\nSET plan_cache_mode = force_custom_plan;\nEXPLAIN (COSTS OFF) EXECUTE p$i$args;\n";
+						print "\\echo -- generic plan\nSET plan_cache_mode = force_generic_plan;\nEXPLAIN (COSTS OFF) EXECUTE p$i$args;\n";
+						print "ROLLBACK;\n";
+					}' |
+				"${PSQL[@]}" -At "${local_v[@]}" -f - 2>&1 || true
+		done
+	} >"$plans"
+}
+for cl in "${clusters[@]}"; do use_state "$cl"; write_plans; done
+use_state a
 
 # ---------------------------------------------------------------- 5. pgbench
 nscripts=${#C_CASE[@]}
 nstandby=0; for idx in "${!C_CASE[@]}"; do on_standby "$idx" && nstandby=$((nstandby + 1)); done
-nruns=0; for c in $clients; do nruns=$((nruns + (nscripts + nstandby) * rounds)); done
-step "pgbench: ${#CASE_ORDER[@]} calls, $nscripts scripts$([ "$nstandby" -gt 0 ] && echo " (+ $nstandby on the standby)")," \
+nruns=0; for c in $clients; do nruns=$((nruns + (nscripts * ${#clusters[@]} + nstandby) * rounds)); done
+step "pgbench: ${#CASE_ORDER[@]} calls, $nscripts scripts$([ "$nstandby" -gt 0 ] && echo " (+ $nstandby on the standby)")$([ -n "$scale2" ] && echo " on both clusters")," \
 	"$rounds round(s) x ${duration} s, clients: $clients (about $((nruns * (duration + 1) / 60)) min)"
 count_rows() {
 	"${PSQL[@]}" -At -c "SELECT count(*) || ' memberships, md5 of the read users'' rows ' ||
 		md5(string_agg(user_id || ':' || group_id || ':' || role, ',' ORDER BY user_id, group_id))
 		FROM group_users.group_users WHERE user_id <= $nusers"
 }
-rows_before=$(count_rows)
-runs_tsv=$work/runs.tsv
-printf 'clients\tcase\tkind\tround\ttps\tlatency_ms\tstatus\n' >"$runs_tsv"
+for cl in "${clusters[@]}"; do
+	use_state "$cl"
+	rows_before=$(count_rows)
+	printf 'clients\tcase\tkind\tround\ttps\tlatency_ms\tstatus\n' >"$runs_tsv"
+	save_state "$cl"
+done
+use_state a
 bench_start=$(date +%s) done_runs=0 nerr=0
 # bench_once C CASE IDX ROUND KIND [CONNECTION OPTIONS]: one pgbench run of
 # script IDX, recorded in runs.tsv under KIND; appends its TPS to $line.
@@ -655,9 +733,24 @@ bench_once() {
 	[ "$warming" -eq 1 ] && return
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$case_id" "$kind" "$r" \
 		"${tps:-0}" "${lat:-0}" "$status" >>"$runs_tsv"
-	line+=$(printf ' %s %s' "$kind" "$(fmt_int "${tps%.*}" 2>/dev/null || echo "$tps")")
+	line+=$(printf ' %s %s' "$kind$line_tag" "$(fmt_int "${tps%.*}" 2>/dev/null || echo "$tps")")
 	done_runs=$((done_runs + 1))
 }
+# bench_clusters C CASE IDX ROUND: bench_once of script IDX on the cluster,
+# or with --interleave-scale on both, one right after the other so that
+# they share the state of the machine: in odd rounds the first cluster
+# first, in even ones the second
+bench_clusters() {
+	local cl order=("${clusters[@]}")
+	[ $(($4 % 2)) -eq 0 ] && [ ${#order[@]} -eq 2 ] && order=(b a)
+	for cl in "${order[@]}"; do
+		use_state "$cl"
+		[ -n "$scale2" ] && line_tag="@s$scale"
+		bench_once "$1" "$2" "$3" "$4" "${C_KIND[$3]}"
+	done
+	use_state a
+}
+line_tag=""
 for c in $clients; do
 	for case_id in "${CASE_ORDER[@]}"; do
 		idxs=()
@@ -669,7 +762,7 @@ for c in $clients; do
 		if [ "$warmup" -gt 0 ]; then
 			warming=1
 			for idx in "${idxs[@]}"; do
-				bench_once "$c" "$case_id" "$idx" 0 "${C_KIND[$idx]}"
+				bench_clusters "$c" "$case_id" "$idx" 0
 				if on_standby "$idx"; then
 					bench_once "$c" "$case_id" "$idx" 0 "${C_KIND[$idx]}@standby" -h "$ssock" -p "$sport"
 				fi
@@ -679,7 +772,7 @@ for c in $clients; do
 		for r in $(seq 1 "$rounds"); do
 			line=""
 			for idx in "${idxs[@]}"; do
-				bench_once "$c" "$case_id" "$idx" "$r" "${C_KIND[$idx]}"
+				bench_clusters "$c" "$case_id" "$idx" "$r"
 				# Right after the same script on the primary, so that the two
 				# share the state of the machine; the standby has first replayed
 				# everything, so no replay competes with the run
@@ -696,14 +789,18 @@ for c in $clients; do
 	done
 done
 
-rows_after=$(count_rows)
-if [ "$rows_before" = "$rows_after" ]; then
-	printf 'dataset\tafter the runs, the read users'"'"' memberships are unchanged (%s)\n' "${rows_before%%,*}" >>"$meta"
-else
-	printf 'dataset\t**the read users'"'"' memberships changed during the runs**: before %s, after %s\n' "$rows_before" "$rows_after" >>"$meta"
-fi
-printf 'dataset\tmemberships in all after the runs: %s\n' "$("${PSQL[@]}" -At -c "SELECT count(*) FROM group_users.group_users")" >>"$meta"
-echo "  read users' memberships: before [$rows_before], after [$rows_after]"
+for cl in "${clusters[@]}"; do
+	use_state "$cl"
+	rows_after=$(count_rows)
+	if [ "$rows_before" = "$rows_after" ]; then
+		printf 'dataset\tafter the runs, the read users'"'"' memberships are unchanged (%s)\n' "${rows_before%%,*}" >>"$meta"
+	else
+		printf 'dataset\t**the read users'"'"' memberships changed during the runs**: before %s, after %s\n' "$rows_before" "$rows_after" >>"$meta"
+	fi
+	printf 'dataset\tmemberships in all after the runs: %s\n' "$("${PSQL[@]}" -At -c "SELECT count(*) FROM group_users.group_users")" >>"$meta"
+	echo "  read users' memberships$([ -n "$scale2" ] && echo " at scale $scale"): before [$rows_before], after [$rows_after]"
+done
+use_state a
 if [ "$standby" -eq 1 ]; then   # not needed any more: stop it before the Node benchmark
 	stop_standby
 	echo "  standby stopped and deleted"
@@ -721,23 +818,42 @@ fi
 
 # ---------------------------------------------------------------- 7. report
 step "report"
-name="$start_stamp-scale$scale"
-if [ "$quick" -eq 1 ]; then
-	name="$start_stamp-quick"; [ "$scale" -ne 1 ] && name+="-scale$scale"
-fi
-if [ "$scale_groups" -eq 1 ] && [ "$scale" -ne 1 ]; then name+="-groupsx$scale"; fi
-[ "$pg_major" != "$ci_major" ] && name+="-pg$pg_major"
-[ -n "$only" ] && name+="-partial"
+# run_name: the report's name for the cluster in use
+run_name() {
+	local name="$start_stamp-scale$scale"
+	if [ "$quick" -eq 1 ]; then
+		name="$start_stamp-quick"; [ "$scale" -ne 1 ] && name+="-scale$scale"
+	fi
+	if [ "$scale_groups" -eq 1 ] && [ "$scale" -ne 1 ]; then name+="-groupsx$scale"; fi
+	[ "$pg_major" != "$ci_major" ] && name+="-pg$pg_major"
+	[ -n "$only" ] && name+="-partial"
+	echo "$name"
+}
 mkdir -p "$BENCH/results"
-cp "$runs_tsv" "$BENCH/results/$name.runs.tsv"
-cp "$plans" "$BENCH/results/$name.plans.txt"
-node "$BENCH/lib/report.js" --bench "$BENCH" --work "$work" --name "$name" \
-	--md "$BENCH/results/$name.md" --png "$BENCH/results/$name.png"
-if [ -z "$only" ] && [ "$pg_major" = "$ci_major" ]; then   # a partial run (--only) or another version leaves latest.* alone
-	cp "$BENCH/results/$name.md" "$BENCH/results/latest.md"
-	[ -f "$BENCH/results/$name.png" ] && cp "$BENCH/results/$name.png" "$BENCH/results/latest.png"
-	echo "results: bench/results/$name.md (and latest.md, latest.png)"
-else
-	echo "results: bench/results/$name.md (a partial run: latest.md left as it was)"
+if [ -n "$scale2" ]; then   # each report names the other cluster's
+	use_state b; name_b=$(run_name)
+	use_state a; name_a=$(run_name)
+	printf 'interleaved\tEach pgbench run alternated with the same script on a second cluster loaded at scale %s (`--interleave-scale`): [`%s`](%s.md).\n' \
+		"$scale2" "$name_b" "$name_b" >>"$meta"
+	use_state b
+	printf 'interleaved\tEach pgbench run alternated with the same script on a second cluster loaded at scale %s (the run'"'"'s `--scale`): [`%s`](%s.md).\n' \
+		"$state_a_scale" "$name_a" "$name_a" >>"$meta"
+	use_state a
 fi
+for cl in "${clusters[@]}"; do
+	use_state "$cl"
+	name=$(run_name)
+	cp "$runs_tsv" "$BENCH/results/$name.runs.tsv"
+	cp "$plans" "$BENCH/results/$name.plans.txt"
+	node "$BENCH/lib/report.js" --bench "$BENCH" --work "$work" --name "$name" \
+		--md "$BENCH/results/$name.md" --png "$BENCH/results/$name.png"
+	# a partial run (--only), another version or the second cluster leaves latest.* alone
+	if [ "$cl" = a ] && [ -z "$only" ] && [ "$pg_major" = "$ci_major" ]; then
+		cp "$BENCH/results/$name.md" "$BENCH/results/latest.md"
+		[ -f "$BENCH/results/$name.png" ] && cp "$BENCH/results/$name.png" "$BENCH/results/latest.png"
+		echo "results: bench/results/$name.md (and latest.md, latest.png)"
+	else
+		echo "results: bench/results/$name.md (latest.md left as it was)"
+	fi
+done
 echo "verification failures: $nfail; pgbench errors: $nerr; total $(($(date +%s) - t0)) s"

@@ -117,6 +117,7 @@ p(`# group_users benchmark: ${opt.name}`);
 p();
 p(`Run ${meta.stamp} with \`${meta.command.trim()}\`${meta.quick === '1' ? ' (**quick smoke run**: small dataset, numbers not meaningful)' : ''}.`);
 p(`Each script ran ${meta.rounds} round(s) of ${meta.duration} s per client count, interleaved (see bench/README.md); every number below is the median over the rounds.`);
+if (meta.interleaved) p(meta.interleaved);
 p();
 p('## Machine');
 p();
