@@ -18,8 +18,9 @@ OBJS = \
 # Every released script is kept as shipped; the script of the current
 # version is built from the first one and the upgrades, so that a fresh
 # install and an upgraded one are the same by construction.
-EXTVERSION = 1.1
-DATA = sql/group_users--1.0.sql sql/group_users--1.0--1.1.sql
+EXTVERSION = 1.2
+UPGRADES = sql/group_users--1.0--1.1.sql sql/group_users--1.1--1.2.sql
+DATA = sql/group_users--1.0.sql $(UPGRADES)
 DATA_built = sql/group_users--$(EXTVERSION).sql
 
 # pg_regress: SQL in test/sql, expected output in the top-level expected/
@@ -43,8 +44,8 @@ EXTRA_CLEAN = results output_iso tmp_check log regression.diffs regression.out
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-sql/group_users--$(EXTVERSION).sql: sql/group_users--1.0.sql sql/group_users--1.0--1.1.sql
-	{ cat sql/group_users--1.0.sql; sed '/^\\echo Use/d' sql/group_users--1.0--1.1.sql; } > $@
+sql/group_users--$(EXTVERSION).sql: sql/group_users--1.0.sql $(UPGRADES)
+	{ cat sql/group_users--1.0.sql; for f in $(UPGRADES); do sed '/^\\echo Use/d' $$f; done; } > $@
 
 # The plain regression and isolation suites, without TAP (which needs its
 # own clusters and a non-root user; see scripts/test.sh).

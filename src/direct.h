@@ -43,6 +43,17 @@ typedef struct DirectRels
 	AttrNumber	g_name;
 	AttrNumber	g_created_at;
 	AttrNumber	g_updated_at;
+
+	/*
+	 * Where the join table's columns (user_id, group_id, role, created_at,
+	 * updated_at, in that order) are in each of its two indexes, key or
+	 * INCLUDE columns, 0 where not; covers: all five are there, so a list can
+	 * be read from the index alone (1.2's group index).
+	 */
+	AttrNumber	by_user_cols[5];
+	AttrNumber	by_group_cols[5];
+	bool		by_user_covers;
+	bool		by_group_covers;
 } DirectRels;
 
 /* The tables a direct read has open, locked as the executor locks them */

@@ -225,6 +225,46 @@ btree_index(const char *name, Oid heap, AttrNumber key1, AttrNumber key2)
 	return ok ? index : InvalidOid;
 }
 
+/* The join table's columns, in the order of DirectRels' by_*_cols */
+static void
+member_columns(AttrNumber *cols)
+{
+	cols[0] = gu_rels.m_user_id;
+	cols[1] = gu_rels.m_group_id;
+	cols[2] = gu_rels.m_role;
+	cols[3] = gu_rels.m_created_at;
+	cols[4] = gu_rels.m_updated_at;
+}
+
+/*
+ * Positions in index (1-based, key or INCLUDE columns) of the heap's
+ * columns cols, 0 where one is not in it.  Returns whether all are.
+ */
+static bool
+index_columns(Oid index, const AttrNumber *cols, int n, AttrNumber *pos)
+{
+	HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+	Form_pg_index form = NULL;
+	bool		all = true;
+	int			i,
+				k;
+
+	/* dropped since it was found: then it covers nothing */
+	if (HeapTupleIsValid(tuple))
+		form = (Form_pg_index) GETSTRUCT(tuple);
+	for (k = 0; k < n; k++)
+	{
+		pos[k] = InvalidAttrNumber;
+		for (i = 0; form != NULL && i < form->indnatts; i++)
+			if (form->indkey.values[i] == cols[k])
+				pos[k] = i + 1;
+		all = all && pos[k] != InvalidAttrNumber;
+	}
+	if (form != NULL)
+		ReleaseSysCache(tuple);
+	return all;
+}
+
 /* Look everything up again; gu_rels.usable says whether it was all there */
 static void
 rels_fill(FunctionCallInfo fcinfo)
@@ -286,6 +326,16 @@ rels_fill(FunctionCallInfo fcinfo)
 	gu_rels.usable = OidIsValid(gu_rels.members_by_user) &&
 		OidIsValid(gu_rels.members_by_group) &&
 		OidIsValid(gu_rels.users_pkey) && OidIsValid(gu_rels.groups_pkey);
+	if (gu_rels.usable)
+	{
+		AttrNumber	cols[5];
+
+		member_columns(cols);
+		gu_rels.by_user_covers = index_columns(gu_rels.members_by_user, cols, 5,
+											   gu_rels.by_user_cols);
+		gu_rels.by_group_covers = index_columns(gu_rels.members_by_group, cols, 5,
+												gu_rels.by_group_cols);
+	}
 }
 
 /* Found what the direct path needs?  If not, look again next call. */
@@ -783,35 +833,45 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	PkeyProbe	oprobe;
 	TupleTableSlot *mslot,
 			   *oslot,
+			   *islot = NULL,
 			   *vslot = NULL;
 	ScanKeyData mkeys[2];
 	AttrNumber	m_other = by_group ? gu_rels.m_user_id : gu_rels.m_group_id;
 	int64		n = 0;
 
-	/* a count needs no column but the index's: index-only, as SPI's plan */
-	bool		index_only = out == OUT_COUNT;
+	/*
+	 * A count needs no column but the index's, and an index holding all the
+	 * join table's columns (1.2's on group_id) gives a list's: both are read
+	 * index-only, as the planner would, without a heap visit per member on
+	 * all-visible pages.  The members' columns then come from the index
+	 * entry, at the index's positions.  The other side's probes are
+	 * index-only for a count alone: a list returns that side's row.
+	 */
+	bool		covers = by_group ? gu_rels.by_group_covers : gu_rels.by_user_covers;
+	bool		index_only = out == OUT_COUNT || covers;
+	AttrNumber	heap_cols[5];
+	const AttrNumber *cols = heap_cols;
 	Buffer		mvm = InvalidBuffer;
 	AttrNumber	other_cols[5];
 	AttrNumber	member_cols[5];
 	int			n_other;
 	int			n_member;
 
+	member_columns(heap_cols);
+	if (out != OUT_COUNT && covers)
+		cols = by_group ? gu_rels.by_group_cols : gu_rels.by_user_cols;
 	/* the columns written, in the order of the statement they replace */
 	n_other = row_columns(by_group, other_cols);
 	if (out == OUT_LIST)
 	{
 		n_other = by_group ? 3 : 2;
-		member_cols[0] = gu_rels.m_role;
-		member_cols[1] = gu_rels.m_created_at;
+		member_cols[0] = cols[2];	/* role */
+		member_cols[1] = cols[3];	/* created_at */
 		n_member = 2;
 	}
 	else
 	{
-		member_cols[0] = gu_rels.m_user_id;
-		member_cols[1] = gu_rels.m_group_id;
-		member_cols[2] = gu_rels.m_role;
-		member_cols[3] = gu_rels.m_created_at;
-		member_cols[4] = gu_rels.m_updated_at;
+		memcpy(member_cols, cols, sizeof(member_cols));
 		n_member = 5;
 	}
 
@@ -821,6 +881,8 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 					  AccessShareLock);
 	mslot = table_slot_create(r->members, NULL);
 	oslot = table_slot_create(orel, NULL);
+	if (index_only && out != OUT_COUNT)
+		islot = MakeSingleTupleTableSlot(RelationGetDescr(midx), &TTSOpsVirtual);
 	if (out == OUT_DOCUMENT)
 	{
 		vslot = document_slot(by_group, true);
@@ -834,7 +896,7 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	mscan = gu_index_beginscan(r->members, midx, GetActiveSnapshot(), 2, 0);
 	mscan->xs_want_itup = index_only;
 	index_rescan(mscan, mkeys, 2, NULL, 0);
-	probe_begin(&oprobe, orel, oidx, by_group, index_only);
+	probe_begin(&oprobe, orel, oidx, by_group, out == OUT_COUNT);
 
 	while ((limit < 0 || n < limit) &&
 		   scan_next(mscan, index_only, &mvm, mslot))
@@ -852,13 +914,21 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 		if (!probe(&oprobe, DatumGetInt64(other), oslot))
 			continue;
 		n++;
+		if (islot != NULL)
+		{
+			/* the entry's columns, as nodeIndexonlyscan.c's StoreIndexTuple */
+			ExecClearTuple(islot);
+			index_deform_tuple(mscan->xs_itup, mscan->xs_itupdesc,
+							   islot->tts_values, islot->tts_isnull);
+			ExecStoreVirtualTuple(islot);
+		}
 		if (out == OUT_LIST)
 		{
 			Datum		values[5];
 			bool		nulls[5];
 
 			take(oslot, other_cols, n_other, values, nulls, &i);
-			take(mslot, member_cols, n_member, values, nulls, &i);
+			take(islot ? islot : mslot, member_cols, n_member, values, nulls, &i);
 			Assert(i == desc->natts);
 			tuplestore_putvalues(ts, desc, values, nulls);
 		}
@@ -867,8 +937,8 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 			ExecClearTuple(vslot);
 			take(oslot, other_cols, n_other, vslot->tts_values,
 				 vslot->tts_isnull, &i);
-			take(mslot, member_cols, n_member, vslot->tts_values,
-				 vslot->tts_isnull, &i);
+			take(islot ? islot : mslot, member_cols, n_member,
+				 vslot->tts_values, vslot->tts_isnull, &i);
 			ExecStoreVirtualTuple(vslot);
 			dest->receiveSlot(vslot, dest);
 		}
@@ -881,6 +951,8 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	}
 	if (BufferIsValid(mvm))
 		ReleaseBuffer(mvm);
+	if (islot != NULL)
+		ExecDropSingleTupleTableSlot(islot);
 	probe_end(&oprobe);
 	index_endscan(mscan);
 	ExecDropSingleTupleTableSlot(oslot);

@@ -260,26 +260,67 @@ SELECT relname, relhassubclass FROM pg_class
  ORDER BY relname;
 SELECT pg_temp.compare('after ANALYZE');
 
--- values stored out of line (TOAST, incompressible): a group's name, a
--- user's email, a membership's role, read into the documents and lists
+-- values stored out of line (TOAST, incompressible): a group's name and a
+-- user's email; and a membership's role at its longest, 255 characters of
+-- three bytes, which the group index stores compressed; all read into the
+-- documents and lists
 UPDATE group_users.groups
    SET name = (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 200) i)
  WHERE id = 39;
 UPDATE group_users.users
    SET email = (SELECT string_agg(md5((-i)::text), ' ') FROM generate_series(1, 200) i)
  WHERE id = 299;
-UPDATE group_users.group_users
-   SET role = (SELECT string_agg(md5((i * 3)::text), '') FROM generate_series(1, 200) i)
+UPDATE group_users.group_users SET role = repeat('€', 255)
  WHERE user_id = 299 AND group_id = 40;
+-- one more is refused
+\set VERBOSITY terse
+UPDATE group_users.group_users SET role = repeat('€', 256)
+ WHERE user_id = 299 AND group_id = 40;
+\set VERBOSITY default
 SELECT relname, pg_relation_size(reltoastrelid) > 0 AS has_toasted_values
   FROM pg_class WHERE relnamespace = 'group_users'::regnamespace AND relkind = 'r'
  ORDER BY relname;
 SELECT pg_temp.compare('values in TOAST');
+-- the same, the memberships read from the group index alone
+VACUUM group_users.group_users;
+SELECT pg_temp.compare('values in TOAST, index-only');
 SELECT length(group_users.user_with_groups(299)::text) AS doc_299,
-       length(group_users.group_with_users(39)::text) AS doc_39;
+       length(group_users.group_with_users(39)::text) AS doc_39,
+       length(group_users.group_with_users(40)::text) AS doc_40,
+       (SELECT role FROM group_users.group_members(40, 298, 1)) = repeat('€', 255) AS role_whole;
+
+-- 1.2's group index holds every column of a membership: on all-visible
+-- pages a group's memberships are read from it alone, with no fetch from
+-- the join table's heap, through the direct path and through SPI's plan
+-- alike; rows on a page changed since the VACUUM are fetched from the heap
+CREATE FUNCTION pg_temp.heap_fetches(gid bigint, direct boolean) RETURNS TABLE (list bigint, doc bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  idx regclass := 'group_users.group_users_group_id_user_id_idx';
+  f0 bigint;
+BEGIN
+  PERFORM set_config('group_users.direct_reads', direct::text, true);
+  f0 := pg_stat_get_xact_tuples_fetched(idx);
+  PERFORM count(*) FROM group_users.group_members(gid);
+  list := pg_stat_get_xact_tuples_fetched(idx) - f0;
+  f0 := pg_stat_get_xact_tuples_fetched(idx);
+  PERFORM group_users.group_with_users(gid);
+  doc := pg_stat_get_xact_tuples_fetched(idx) - f0;
+  RETURN NEXT;
+END $$;
+SELECT count(*) AS members FROM group_users.group_members(7);
+SELECT 'direct' AS path, * FROM pg_temp.heap_fetches(7, true)
+UNION ALL SELECT 'SPI', * FROM pg_temp.heap_fetches(7, false);
+UPDATE group_users.group_users SET role = 'changed' WHERE user_id = 202 AND group_id = 7;
+SELECT 'direct' AS path, list > 0 AND list < 100 AS some_fetched, list = doc AS same
+  FROM pg_temp.heap_fetches(7, true)
+UNION ALL SELECT 'SPI', list > 0 AND list < 100, list = doc FROM pg_temp.heap_fetches(7, false);
+SELECT pg_temp.compare('a page changed since VACUUM');
 UPDATE group_users.groups SET name = 'group39' WHERE id = 39;
 UPDATE group_users.users SET email = 'u299@example.com' WHERE id = 299;
 UPDATE group_users.group_users SET role = 'member' WHERE user_id = 299 AND group_id = 40;
+UPDATE group_users.group_users SET role = (ARRAY['member', 'admin', 'owner'])[1 + (202 + 7) % 3]
+ WHERE user_id = 202 AND group_id = 7;
 
 -- tables and indexes changed: the direct path notices and steps aside
 ALTER INDEX group_users.group_users_group_id_user_id_idx RENAME TO renamed_idx;

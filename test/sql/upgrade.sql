@@ -1,5 +1,6 @@
--- ALTER EXTENSION group_users UPDATE from 1.0 keeps every row and gives
--- exactly the objects of a fresh 1.1 install.
+-- ALTER EXTENSION group_users UPDATE from 1.0 (through 1.1) keeps every
+-- row and gives exactly the objects of a fresh install of the default
+-- version, and the same indexes and constraints.
 DROP EXTENSION IF EXISTS group_users CASCADE;
 CREATE EXTENSION group_users VERSION '1.0';
 SELECT extversion FROM pg_extension WHERE extname = 'group_users';
@@ -16,7 +17,8 @@ CREATE TEMP TABLE rows_before AS
   UNION ALL SELECT 'json', group_users.user_with_groups(1)::text;
 
 -- what defines an extension's objects: members, function definitions,
--- comments, config-dump registrations
+-- comments, config-dump registrations; and its tables' indexes and
+-- constraints, which are not members
 CREATE TEMP VIEW extension_objects AS
   SELECT pg_describe_object(d.classid, d.objid, d.objsubid) AS object,
          CASE WHEN d.classid = 'pg_proc'::regclass
@@ -31,7 +33,12 @@ CREATE TEMP VIEW extension_objects AS
                 WHERE c.relkind = 'r'))
   UNION ALL
   SELECT 'config ' || cfg::regclass::text, NULL, NULL
-    FROM pg_extension e, unnest(e.extconfig) cfg WHERE e.extname = 'group_users';
+    FROM pg_extension e, unnest(e.extconfig) cfg WHERE e.extname = 'group_users'
+  UNION ALL
+  SELECT 'index ' || indexname, indexdef, NULL FROM pg_indexes WHERE schemaname = 'group_users'
+  UNION ALL
+  SELECT 'constraint ' || conname || ' on ' || conrelid::regclass::text, pg_get_constraintdef(oid), NULL
+    FROM pg_constraint WHERE connamespace = (SELECT oid FROM pg_namespace WHERE nspname = 'group_users');
 
 ALTER EXTENSION group_users UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'group_users';
@@ -45,7 +52,7 @@ CREATE TEMP TABLE rows_after AS
 SELECT (SELECT count(*) FROM rows_before) AS rows,
        (SELECT count(*) FROM (SELECT * FROM rows_before EXCEPT SELECT * FROM rows_after) a) AS lost,
        (SELECT count(*) FROM (SELECT * FROM rows_after EXCEPT SELECT * FROM rows_before) b) AS new;
--- and the 1.1 functions work on them
+-- and the functions of 1.1 work on them
 SELECT group_users.count_user_groups(1), * FROM group_users.set_user_groups(2, '{1,2}');
 
 CREATE TEMP TABLE upgraded AS SELECT * FROM extension_objects;
@@ -57,7 +64,32 @@ CREATE TEMP TABLE fresh AS SELECT * FROM extension_objects;
 -- the two are the same, object for object
 SELECT 'only after update' AS side, object FROM (SELECT * FROM upgraded EXCEPT SELECT * FROM fresh) a
 UNION ALL
-SELECT 'only in fresh 1.1', object FROM (SELECT * FROM fresh EXCEPT SELECT * FROM upgraded) b;
-SELECT count(*) AS objects, count(definition) AS functions, count(comment) AS commented FROM fresh;
+SELECT 'only in fresh install', object FROM (SELECT * FROM fresh EXCEPT SELECT * FROM upgraded) b;
+SELECT count(*) FILTER (WHERE object NOT LIKE 'index %' AND object NOT LIKE 'constraint %') AS objects,
+       count(*) FILTER (WHERE object LIKE 'function %') AS functions,
+       count(comment) AS commented,
+       count(*) FILTER (WHERE object LIKE 'index %') AS indexes,
+       count(*) FILTER (WHERE object LIKE 'constraint %') AS constraints
+  FROM fresh;
 -- every function has a comment
 SELECT object FROM fresh WHERE object LIKE 'function %' AND comment IS NULL;
+
+-- 1.1 -> 1.2 puts the membership's columns into the group index, and so
+-- bounds a role at 255 characters (an index entry must fit in a third of
+-- a page): a longer role already there stops the update, which leaves 1.1
+-- as it was, until the role is shortened
+DROP EXTENSION group_users;
+CREATE EXTENSION group_users VERSION '1.1';
+INSERT INTO group_users.users (username) VALUES ('ozmic');
+INSERT INTO group_users.groups (name) VALUES ('Andela');
+SELECT group_users.add_membership(1, 1, repeat('r', 300));
+\set VERBOSITY terse
+ALTER EXTENSION group_users UPDATE TO '1.2';
+\set VERBOSITY default
+SELECT extversion FROM pg_extension WHERE extname = 'group_users';
+SELECT indexdef FROM pg_indexes WHERE indexname = 'group_users_group_id_user_id_idx';
+UPDATE group_users.group_users SET role = left(role, 255);
+ALTER EXTENSION group_users UPDATE TO '1.2';
+SELECT extversion FROM pg_extension WHERE extname = 'group_users';
+SELECT indexdef FROM pg_indexes WHERE indexname = 'group_users_group_id_user_id_idx';
+SELECT length(group_users.group_with_users(1) #>> '{users,0,GroupUsers,role}') AS role_length;
