@@ -37,8 +37,11 @@ CREATE TEMP VIEW extension_objects AS
   UNION ALL
   SELECT 'index ' || indexname, indexdef, NULL FROM pg_indexes WHERE schemaname = 'group_users'
   UNION ALL
+  -- (not the NOT NULL constraints, which 18 lists there too)
   SELECT 'constraint ' || conname || ' on ' || conrelid::regclass::text, pg_get_constraintdef(oid), NULL
-    FROM pg_constraint WHERE connamespace = (SELECT oid FROM pg_namespace WHERE nspname = 'group_users');
+    FROM pg_constraint
+   WHERE connamespace = (SELECT oid FROM pg_namespace WHERE nspname = 'group_users')
+     AND contype <> 'n';
 
 ALTER EXTENSION group_users UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'group_users';
