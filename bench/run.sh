@@ -192,6 +192,16 @@ use_state() {  # use_state CLUSTER: its variables, and psql and pgbench on it
 	dataset_vars
 	export PGHOST=$sock PGPORT=$port
 }
+# each_cluster COMMAND...: COMMAND on each cluster in turn ($cl names it),
+# keeping what it changed of the cluster's state; then the first cluster's
+each_cluster() {
+	for cl in "${clusters[@]}"; do
+		use_state "$cl"
+		"$@"
+		save_state "$cl"
+	done
+	use_state a
+}
 
 # dataset_for SCALE: the dataset's sizes and ids at SCALE
 dataset_for() {
@@ -610,6 +620,7 @@ verify_pair() {
 }
 # verify_all: every case's pairs, on the cluster in use
 verify_all() {
+	if [ -n "$scale2" ]; then echo "  -- scale $scale"; fi
 	: >"$verify_tsv"
 	for case_id in "${CASE_ORDER[@]}"; do
 		fn=-1
@@ -630,12 +641,7 @@ verify_all() {
 		fi
 	done
 }
-for cl in "${clusters[@]}"; do
-	use_state "$cl"
-	[ -n "$scale2" ] && echo "  -- scale $scale"
-	verify_all
-done
-use_state a
+each_cluster verify_all
 echo "  verification: $nfail pair(s) failed"
 
 # ---------------------------------------------------------------- plans of the anchors
@@ -673,8 +679,7 @@ write_plans() {  # the plans, on the cluster in use, into its plans.txt
 		done
 	} >"$plans"
 }
-for cl in "${clusters[@]}"; do use_state "$cl"; write_plans; done
-use_state a
+each_cluster write_plans
 
 # ---------------------------------------------------------------- 5. pgbench
 nscripts=${#C_CASE[@]}
@@ -687,13 +692,11 @@ count_rows() {
 		md5(string_agg(user_id || ':' || group_id || ':' || role, ',' ORDER BY user_id, group_id))
 		FROM group_users.group_users WHERE user_id <= $nusers"
 }
-for cl in "${clusters[@]}"; do
-	use_state "$cl"
+runs_begin() {  # the read users' rows before the runs; runs.tsv's header
 	rows_before=$(count_rows)
 	printf 'clients\tcase\tkind\tround\ttps\tlatency_ms\tstatus\n' >"$runs_tsv"
-	save_state "$cl"
-done
-use_state a
+}
+each_cluster runs_begin
 bench_start=$(date +%s) done_runs=0 nerr=0
 # bench_once C CASE IDX ROUND KIND [CONNECTION OPTIONS]: one pgbench run of
 # script IDX, recorded in runs.tsv under KIND; appends its TPS to $line.
@@ -789,8 +792,7 @@ for c in $clients; do
 	done
 done
 
-for cl in "${clusters[@]}"; do
-	use_state "$cl"
+runs_end() {  # did the runs leave the read users' rows as they were?
 	rows_after=$(count_rows)
 	if [ "$rows_before" = "$rows_after" ]; then
 		printf 'dataset\tafter the runs, the read users'"'"' memberships are unchanged (%s)\n' "${rows_before%%,*}" >>"$meta"
@@ -799,8 +801,8 @@ for cl in "${clusters[@]}"; do
 	fi
 	printf 'dataset\tmemberships in all after the runs: %s\n' "$("${PSQL[@]}" -At -c "SELECT count(*) FROM group_users.group_users")" >>"$meta"
 	echo "  read users' memberships$([ -n "$scale2" ] && echo " at scale $scale"): before [$rows_before], after [$rows_after]"
-done
-use_state a
+}
+each_cluster runs_end
 if [ "$standby" -eq 1 ]; then   # not needed any more: stop it before the Node benchmark
 	stop_standby
 	echo "  standby stopped and deleted"
@@ -840,8 +842,7 @@ if [ -n "$scale2" ]; then   # each report names the other cluster's
 		"$state_a_scale" "$name_a" "$name_a" >>"$meta"
 	use_state a
 fi
-for cl in "${clusters[@]}"; do
-	use_state "$cl"
+report() {  # the cluster's report in bench/results
 	name=$(run_name)
 	cp "$runs_tsv" "$BENCH/results/$name.runs.tsv"
 	cp "$plans" "$BENCH/results/$name.plans.txt"
@@ -855,5 +856,6 @@ for cl in "${clusters[@]}"; do
 	else
 		echo "results: bench/results/$name.md (latest.md left as it was)"
 	fi
-done
+}
+each_cluster report
 echo "verification failures: $nfail; pgbench errors: $nerr; total $(($(date +%s) - t0)) s"

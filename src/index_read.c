@@ -849,6 +849,7 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	 */
 	bool		covers = by_group ? gu_rels.by_group_covers : gu_rels.by_user_covers;
 	bool		index_only = out == OUT_COUNT || covers;
+	bool		from_index = covers && out != OUT_COUNT;	/* columns too */
 	AttrNumber	heap_cols[5];
 	const AttrNumber *cols = heap_cols;
 	Buffer		mvm = InvalidBuffer;
@@ -858,7 +859,7 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	int			n_member;
 
 	member_columns(heap_cols);
-	if (out != OUT_COUNT && covers)
+	if (from_index)
 		cols = by_group ? gu_rels.by_group_cols : gu_rels.by_user_cols;
 	/* the columns written, in the order of the statement they replace */
 	n_other = row_columns(by_group, other_cols);
@@ -881,7 +882,7 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 					  AccessShareLock);
 	mslot = table_slot_create(r->members, NULL);
 	oslot = table_slot_create(orel, NULL);
-	if (index_only && out != OUT_COUNT)
+	if (from_index)
 		islot = MakeSingleTupleTableSlot(RelationGetDescr(midx), &TTSOpsVirtual);
 	if (out == OUT_DOCUMENT)
 	{
