@@ -13,6 +13,7 @@ OBJS = \
 	src/user_groups.o \
 	src/user_with_groups.o \
 	src/index_read.o \
+	src/tid_cache.o \
 	src/direct_write.o
 
 # Every released script is kept as shipped; the script of the current
@@ -53,6 +54,11 @@ sql/group_users--$(EXTVERSION).sql: sql/group_users--1.0.sql $(UPGRADES)
 installcheck-sql:
 	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)
 	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)
+
+# The pg_regress tests' names (scripts/test.sh runs most of them twice)
+.PHONY: print-regress
+print-regress:
+	@echo $(REGRESS)
 
 # The TAP tests alone: they start their own clusters (run as a non-root user).
 installcheck-tap:

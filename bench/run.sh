@@ -253,6 +253,7 @@ min_wal_size = 1GB
 checkpoint_timeout = 30min
 synchronous_commit = on               # the default, kept: commits wait for the WAL flush
 jit = off                             # JIT compile time would swamp the big-group statements
+shared_preload_libraries = 'group_users'  # row locations shared by all sessions (README: Settings)
 EOF
 	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdata" -l "$work/logs/server.log" -w -t 60 start >/dev/null
 	echo "cluster: $pgdata, socket $sock, port $port (no TCP)"

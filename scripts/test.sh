@@ -24,6 +24,15 @@ pg_virtualenv -t make -s installcheck-sql 2>&1 | tee "$work/sql.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 if [ -s regression.diffs ]; then cat regression.diffs; fi
 
+echo "== pg_regress and pg_isolation_regress, library preloaded (shared row locations)"
+# the same suites again, but memory (its bound is the session's own
+# locations') and upgrade (no direct path involved), on a cluster where the
+# direct reads keep their row locations in shared memory
+pg_virtualenv -t -o shared_preload_libraries=group_users make -s installcheck-sql \
+	REGRESS="$(make -s print-regress | sed -E 's/ (memory|upgrade)\b//g')" 2>&1 | tee "$work/sql-preloaded.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+if [ -s regression.diffs ]; then cat regression.diffs; fi
+
 echo "== TAP"
 # initdb refuses to run as root: as root, run a copy of the tree as postgres
 if [ "$(id -u)" -eq 0 ]; then
@@ -46,8 +55,8 @@ bash scripts/check_versions.sh 2>&1 | tee "$work/versions.log"
 
 # One closing line over all suites: pg_regress tests, TAP subtests, Node
 # tests, versions compiled
-sql_ok=$(grep -cE '\.\.\. ok' "$work/sql.log")
-sql_failed=$(grep -cE '\.\.\. FAILED' "$work/sql.log")
+sql_ok=$(cat "$work/sql.log" "$work/sql-preloaded.log" | grep -cE '\.\.\. ok')
+sql_failed=$(cat "$work/sql.log" "$work/sql-preloaded.log" | grep -cE '\.\.\. FAILED')
 tap_total=$(sed -nE 's/^Files=[0-9]+, Tests=([0-9]+),.*/\1/p' "$work/tap.log")
 tap_failed=$(awk '/Failed [0-9]+\/[0-9]+ subtests/ { split($2, n, "/"); s += n[1] } END { print s + 0 }' "$work/tap.log")
 tap_total=${tap_total:-0}

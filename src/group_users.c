@@ -6,6 +6,7 @@
  *-------------------------------------------------------------------------
  */
 #include "group_users.h"
+#include "tid_cache.h"
 
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -17,7 +18,6 @@ PG_MODULE_MAGIC;
 bool		gu_direct_reads = true;
 bool		gu_direct_inserts = true;
 bool		gu_direct_deletes = true;
-int			gu_tid_cache = 65536;
 
 void		_PG_init(void);
 
@@ -65,6 +65,19 @@ _PG_init(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+	/* a postmaster setting can only be made while preloading */
+	if (process_shared_preload_libraries_in_progress)
+		DefineCustomIntVariable("group_users.shared_tid_cache",
+								"Shared memory for the row locations of users and groups, kept for every session.",
+								"Used, instead of each session's own, when group_users is in "
+								"shared_preload_libraries.  8 bytes a row location; 0 turns it off.",
+								&gu_shared_tid_cache,
+								32768, 0, INT_MAX / 2,
+								PGC_POSTMASTER,
+								GUC_UNIT_KB,
+								NULL, NULL, NULL);
+	gu_tid_cache_init();
+
 	/* a misspelt group_users.* setting is an error (before 15, a warning) */
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("group_users");

@@ -86,7 +86,6 @@ extern bool gu_remove_one(FunctionCallInfo fcinfo, int64 uid, int64 gid);
  * ----------------
  */
 extern bool gu_direct_reads;	/* GUC group_users.direct_reads */
-extern int	gu_tid_cache;		/* GUC group_users.tid_cache */
 extern bool gu_direct_list(FunctionCallInfo fcinfo, bool by_group, int64 id,
 						   int64 lower, int64 limit, Tuplestorestate *ts,
 						   TupleDesc desc, int64 *count);

@@ -29,6 +29,7 @@
  */
 #include "group_users.h"
 #include "direct.h"
+#include "tid_cache.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -44,7 +45,6 @@
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_opfamily.h"
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -60,102 +60,6 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-
-/*
- * Where the rows of users and groups were found.  Most calls ask for rows
- * asked for before (the same few thousand groups, say), and a primary-key
- * probe descends the btree from its root each time.  So each backend
- * remembers, per table, the heap TID the primary key gave for an id, and
- * next time fetches that TID directly.  Nothing of the row is kept: the
- * tuple found there (following its HOT chain) is used only if it is
- * visible to this call's snapshot and has the id asked for, and it is then
- * the row the index would have given, since a primary key has at most one
- * version visible to an MVCC snapshot.  Anything else (the tuple pruned,
- * updated, deleted, its line pointer reused, the page truncated away)
- * falls back to the index and remembers what it finds.
- *
- * So no invalidation is needed for correctness; the TIDs are forgotten
- * only when the table gets a new storage (TRUNCATE, VACUUM FULL, CLUSTER,
- * a rewriting ALTER TABLE), where none of them could still be right.  Not
- * under SERIALIZABLE, where the index probe's predicate lock on its leaf
- * page also covers an id not found.  At most group_users.tid_cache ids per
- * table: then each new one takes the place of one remembered before.
- */
-typedef struct RowPlace
-{
-	int64		id;
-	ItemPointerData tid;		/* as the primary key's entry has it */
-	char		status;			/* simplehash's */
-} RowPlace;
-
-#define SH_PREFIX		places
-#define SH_ELEMENT_TYPE	RowPlace
-#define SH_KEY_TYPE		int64
-#define SH_KEY			id
-#define SH_HASH_KEY(tb, key) \
-	murmurhash32((uint32) (key) ^ (uint32) ((uint64) (key) >> 32))
-#define SH_EQUAL(tb, a, b)	((a) == (b))
-#define SH_SCOPE		static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
-#if PG_VERSION_NUM < 140000
-/* simplehash gained delete_item in 14; before, delete by the key */
-#define places_delete_item(tb, entry)	places_delete((tb), (entry)->id)
-#endif
-
-typedef struct Places
-{
-	places_hash *hash;			/* created when first needed */
-	Oid			relid;
-#if PG_VERSION_NUM >= 160000
-	RelFileLocator storage;		/* of the heap the TIDs point into */
-#else
-	RelFileNode storage;
-#endif
-} Places;
-
-static Places user_places;
-static Places group_places;
-
-#if PG_VERSION_NUM >= 160000
-#define RelStorage(rel)		((rel)->rd_locator)
-#define StorageEquals(a, b)	RelFileLocatorEquals(a, b)
-#else
-#define RelStorage(rel)		((rel)->rd_node)
-#define StorageEquals(a, b)	RelFileNodeEquals(a, b)
-#endif
-
-/*
- * The remembered TIDs of heap (users or groups), emptied first if they may
- * be of another storage; NULL when they may not be used.
- */
-static Places *
-places_of(Relation heap, bool users)
-{
-	Places	   *pl = users ? &user_places : &group_places;
-
-	if (gu_tid_cache <= 0 || IsolationIsSerializable() ||
-		heap->rd_rel->relam != HEAP_TABLE_AM_OID)
-		return NULL;
-	if (pl->hash == NULL)
-	{
-		static MemoryContext cxt = NULL;
-
-		if (cxt == NULL)
-			cxt = AllocSetContextCreate(TopMemoryContext,
-										"group_users row locations",
-										ALLOCSET_DEFAULT_SIZES);
-		pl->hash = places_create(cxt, 256, NULL);
-	}
-	else if (pl->relid != RelationGetRelid(heap) ||
-			 !StorageEquals(pl->storage, RelStorage(heap)))
-		places_reset(pl->hash);
-	pl->relid = RelationGetRelid(heap);
-	pl->storage = RelStorage(heap);
-	return pl;
-}
 
 DirectRels	gu_rels;
 static bool callback_registered = false;
@@ -502,7 +406,8 @@ typedef struct PkeyProbe
 	bool		done;			/* scan has no more entries */
 	bool		have_entry;		/* scan is on an entry of id entry */
 	int64		entry;
-	Places	   *places;			/* remembered TIDs, or NULL */
+	bool		have_tids;		/* tids may be used */
+	GuTids		tids;			/* remembered TIDs (tid_cache.c) */
 	AttrNumber	id_attno;		/* the heap's primary key column */
 	IndexFetchTableData *fetch; /* of remembered TIDs, begun when needed */
 	BlockNumber nblocks;		/* the heap's size, looked up when needed */
@@ -530,8 +435,8 @@ probe_begin(PkeyProbe *p, Relation heap, Relation index, bool users,
 	p->index = index;
 	p->index_only = index_only;
 	p->vmbuf = InvalidBuffer;
-	/* an index-only probe reads no heap tuple: nothing to gain */
-	p->places = index_only ? NULL : places_of(heap, users);
+	/* even an index-only probe: one heap page costs less than a descent */
+	p->have_tids = gu_tids_open(&p->tids, heap, users);
 	p->id_attno = users ? gu_rels.u_id : gu_rels.g_id;
 	p->nblocks = InvalidBlockNumber;
 }
@@ -556,15 +461,15 @@ probe_end(PkeyProbe *p)
 static bool
 probe_place(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 {
-	RowPlace   *place = places_lookup(p->places->hash, id);
 	ItemPointerData tid;
+	ItemPointerData start;
 	bool		call_again = false;
 	bool		all_dead = false;
 	bool		isnull;
 
-	if (place == NULL)
+	if (!gu_tids_get(&p->tids, id, &tid))
 		return false;
-	tid = place->tid;
+	start = tid;
 	/* VACUUM may have cut the table's end off since: read no further */
 	if (p->nblocks == InvalidBlockNumber)
 		p->nblocks = RelationGetNumberOfBlocks(p->heap);
@@ -581,37 +486,8 @@ probe_place(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 				return true;
 		}
 	}
-	places_delete_item(p->places->hash, place);
+	gu_tids_forget(&p->tids, id, &start);
 	return false;
-}
-
-/*
- * Remember where the primary key's entry for id pointed.  When full, forget
- * one id first: the first remembered from a bucket picked by a counter
- * hashed, so about any.  Starting afresh instead left the cache half full
- * on average, and ids read in turn, more of them than it holds (a big
- * group's members, a table bigger than the cache), were never found in it.
- */
-static void
-probe_remember(PkeyProbe *p, int64 id, ItemPointer tid)
-{
-	places_hash *hash = p->places->hash;
-	bool		found;
-
-	if (hash->members > (uint32) gu_tid_cache)
-		places_reset(hash);		/* the setting was lowered */
-	else if (hash->members == (uint32) gu_tid_cache)
-	{
-		static uint32 evictions = 0;
-		places_iterator it;
-		RowPlace   *victim;
-
-		places_start_iterate_at(hash, &it, murmurhash32(evictions++));
-		victim = places_iterate(hash, &it);
-		if (victim != NULL)
-			places_delete_item(hash, victim);
-	}
-	places_insert(hash, id, &found)->tid = *tid;
 }
 
 /* Position a scan on the entries of id, and of ids up to p->hi if near */
@@ -665,7 +541,7 @@ probe(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 {
 	ItemPointerData tid;
 
-	if (p->places != NULL && probe_place(p, id, slot))
+	if (p->have_tids && probe_place(p, id, slot))
 		return true;
 	if (!p->started || id > p->hi || id <= p->last)
 		probe_rescan(p, id);
@@ -701,8 +577,8 @@ probe(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 		if (entry_visible(p->scan, p->index_only, &p->vmbuf, slot))
 		{
 			/* a descent saved next time; reading on is cheap already */
-			if (p->places != NULL && p->scan == p->eq)
-				probe_remember(p, id, &tid);
+			if (p->have_tids && p->scan == p->eq)
+				gu_tids_put(&p->tids, id, &tid);
 			return true;
 		}
 		/* a dead version: the next entry may be of id still */

@@ -1,0 +1,384 @@
+/*-------------------------------------------------------------------------
+ *
+ * tid_cache.c
+ *	  Where the rows of users and groups were found: the heap TIDs their
+ *	  primary keys gave, remembered so that the direct reads fetch a row
+ *	  asked for before without descending the btree again.
+ *
+ * Most calls ask for rows asked for before (the same few thousand groups,
+ * say), and each primary-key probe descends the btree from its root: on a
+ * big table, a cache miss on nearly every page it touches.  Nothing of the
+ * row is kept, only its TID, and a TID is only ever a hint: the reader
+ * (index_read.c) uses the tuple found there, following its HOT chain, only
+ * if it is visible to the call's snapshot and has the id asked for, and it
+ * is then the row the index would have given, since a primary key has at
+ * most one version visible to an MVCC snapshot.  Anything else (the tuple
+ * pruned, updated, deleted, its line pointer reused, the page truncated
+ * away, the table rewritten) falls back to the index.  So a wrong TID costs
+ * a probe, never a wrong answer, and nothing needs invalidating.
+ *
+ * Two homes, the same rules:
+ *	 - shared: when the library is in shared_preload_libraries, one table in
+ *	   shared memory (group_users.shared_tid_cache) for every session of
+ *	   every database.  Direct-mapped: an id's slot is its hash's low bits,
+ *	   and a slot is one 64-bit word (block, offset and 16 more bits of the
+ *	   hash), read and written atomically, so no lock is taken and a
+ *	   reader never sees half of a write.  A newer id simply takes the slot.
+ *	   The hash is seeded with the database and the relation's storage, so
+ *	   a rewritten table (TRUNCATE, VACUUM FULL, CLUSTER) starts afresh.
+ *	 - local: otherwise, each session's own hash table, of at most
+ *	   group_users.tid_cache ids per table.
+ *
+ * Neither is used under SERIALIZABLE, where the index probe's predicate
+ * lock on its leaf page also covers an id not found.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "group_users.h"
+#include "tid_cache.h"
+
+#include "access/xact.h"
+#include "catalog/pg_am.h"
+#include "common/hashfn.h"
+#include "miscadmin.h"
+#include "port/atomics.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+int			gu_tid_cache = 65536;
+int			gu_shared_tid_cache = 32768;	/* kB */
+
+#if PG_VERSION_NUM >= 160000
+#define RelStorage(rel)		((rel)->rd_locator)
+#define StorageEquals(a, b)	RelFileLocatorEquals(a, b)
+typedef RelFileLocator RelStorageId;
+#else
+#define RelStorage(rel)		((rel)->rd_node)
+#define StorageEquals(a, b)	RelFileNodeEquals(a, b)
+typedef RelFileNode RelStorageId;
+#endif
+
+/* ---------------------------------------------------------------------
+ * Shared
+ * ---------------------------------------------------------------------
+ */
+#define SLOT_RUN	512			/* a 4 kB page of slots: see shared_slot() */
+
+typedef struct SharedTids
+{
+	uint64		mask;			/* slots - 1, slots a power of 2 */
+	char		pad[PG_CACHE_LINE_SIZE - sizeof(uint64)];	/* slots' lines */
+	pg_atomic_uint64 slots[FLEXIBLE_ARRAY_MEMBER];
+} SharedTids;
+
+static SharedTids *shared_tids = NULL;
+
+#if PG_VERSION_NUM >= 150000
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+#endif
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+/* How many slots group_users.shared_tid_cache holds: a power of 2, or 0 */
+static uint64
+shared_slots(void)
+{
+	uint64		bytes = (uint64) gu_shared_tid_cache * 1024;
+	uint64		slots = 1;
+
+	if (bytes < SLOT_RUN * 2 * sizeof(pg_atomic_uint64))
+		return 0;
+	while (slots * 2 * sizeof(pg_atomic_uint64) <= bytes)
+		slots *= 2;
+	return slots;
+}
+
+static Size
+shared_size(void)
+{
+	return add_size(offsetof(SharedTids, slots),
+					mul_size(shared_slots(), sizeof(pg_atomic_uint64)));
+}
+
+#if PG_VERSION_NUM >= 150000
+static void
+tids_shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+	RequestAddinShmemSpace(shared_size());
+}
+#endif
+
+static void
+tids_shmem_startup(void)
+{
+	bool		found;
+	uint64		slots = shared_slots();
+
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+	shared_tids = ShmemInitStruct("group_users row locations", shared_size(),
+								  &found);
+	if (!found)
+	{
+		shared_tids->mask = slots - 1;
+		for (uint64 i = 0; i < slots; i++)
+			pg_atomic_init_u64(&shared_tids->slots[i], 0);
+	}
+	LWLockRelease(AddinShmemInitLock);
+}
+
+/*
+ * From _PG_init: ask for the shared table, if loaded by
+ * shared_preload_libraries and given any memory.
+ */
+void
+gu_tid_cache_init(void)
+{
+	if (!process_shared_preload_libraries_in_progress || shared_slots() == 0)
+		return;
+#if PG_VERSION_NUM >= 150000
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = tids_shmem_request;
+#else
+	RequestAddinShmemSpace(shared_size());
+#endif
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = tids_shmem_startup;
+}
+
+/* murmur3's 64-bit finalizer: every bit of x moves every bit of the hash */
+static inline uint64
+mix64(uint64 x)
+{
+	x ^= x >> 33;
+	x *= UINT64CONST(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return x;
+}
+
+/*
+ * A slot's word: the TID's block in the low 32 bits, its offset in the
+ * next 16, the hash's top 16 bits above.  0 is empty (no offset is 0).
+ */
+#define SLOT_TAG(hash)		((hash) & UINT64CONST(0xFFFF000000000000))
+
+static inline uint64
+slot_word(uint64 hash, ItemPointer tid)
+{
+	return SLOT_TAG(hash) |
+		((uint64) ItemPointerGetOffsetNumberNoCheck(tid) << 32) |
+		(uint64) ItemPointerGetBlockNumberNoCheck(tid);
+}
+
+/*
+ * An id's slot: the hash of its run of SLOT_RUN ids picks where the run's
+ * slots begin, and the id's place in the run where its slot is among them.
+ * Ids are mostly dense, so the slots of a table's rows fill whole cache
+ * lines and pages, and a read of many rows touches as few of them as it
+ * can; hashing each id alone spread even a small table's ids over all of
+ * the shared memory, a cache (and TLB) miss each.  hash: the id's own,
+ * whose top bits tell it from the other ids its slot may hold.
+ */
+
+static inline pg_atomic_uint64 *
+shared_slot(GuTids *t, int64 id, uint64 *hash)
+{
+	uint64		run = mix64(((uint64) id / SLOT_RUN) ^ t->seed);
+
+	*hash = mix64((uint64) id ^ t->seed);
+	return &shared_tids->slots[(run * SLOT_RUN + (uint64) id % SLOT_RUN) &
+							   shared_tids->mask];
+}
+
+/* ---------------------------------------------------------------------
+ * Local
+ * ---------------------------------------------------------------------
+ */
+typedef struct RowPlace
+{
+	int64		id;
+	ItemPointerData tid;		/* as the primary key's entry has it */
+	char		status;			/* simplehash's */
+} RowPlace;
+
+#define SH_PREFIX		places
+#define SH_ELEMENT_TYPE	RowPlace
+#define SH_KEY_TYPE		int64
+#define SH_KEY			id
+#define SH_HASH_KEY(tb, key) \
+	murmurhash32((uint32) (key) ^ (uint32) ((uint64) (key) >> 32))
+#define SH_EQUAL(tb, a, b)	((a) == (b))
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+#if PG_VERSION_NUM < 140000
+/* simplehash gained delete_item in 14; before, delete by the key */
+#define places_delete_item(tb, entry)	places_delete((tb), (entry)->id)
+#endif
+
+struct Places
+{
+	places_hash *hash;			/* created when first needed */
+	Oid			relid;
+	RelStorageId storage;		/* of the heap the TIDs point into */
+};
+
+static Places user_places;
+static Places group_places;
+
+/*
+ * This session's TIDs of heap (users or groups), emptied first if they may
+ * be of another storage.
+ */
+static Places *
+places_of(Relation heap, bool users)
+{
+	Places	   *pl = users ? &user_places : &group_places;
+
+	if (pl->hash == NULL)
+	{
+		static MemoryContext cxt = NULL;
+
+		if (cxt == NULL)
+			cxt = AllocSetContextCreate(TopMemoryContext,
+										"group_users row locations",
+										ALLOCSET_DEFAULT_SIZES);
+		pl->hash = places_create(cxt, 256, NULL);
+	}
+	else if (pl->relid != RelationGetRelid(heap) ||
+			 !StorageEquals(pl->storage, RelStorage(heap)))
+		places_reset(pl->hash);
+	pl->relid = RelationGetRelid(heap);
+	pl->storage = RelStorage(heap);
+	return pl;
+}
+
+/*
+ * When full, forget one id first: the first remembered from a bucket
+ * picked by a counter hashed, so about any.  Starting afresh instead left
+ * the cache half full on average, and ids read in turn, more of them than
+ * it holds (a big group's members, a table bigger than the cache), were
+ * never found in it.
+ */
+static void
+places_put(places_hash *hash, int64 id, ItemPointer tid)
+{
+	bool		found;
+
+	if (hash->members > (uint32) gu_tid_cache)
+		places_reset(hash);		/* the setting was lowered */
+	else if (hash->members == (uint32) gu_tid_cache)
+	{
+		static uint32 evictions = 0;
+		places_iterator it;
+		RowPlace   *victim;
+
+		places_start_iterate_at(hash, &it, murmurhash32(evictions++));
+		victim = places_iterate(hash, &it);
+		if (victim != NULL)
+			places_delete_item(hash, victim);
+	}
+	places_insert(hash, id, &found)->tid = *tid;
+}
+
+/* ---------------------------------------------------------------------
+ * The interface: either home
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Begin using the remembered TIDs of heap (users, else groups); false when
+ * there are none to use.
+ */
+bool
+gu_tids_open(GuTids *t, Relation heap, bool users)
+{
+	t->local = NULL;
+	t->shared = false;
+	if (gu_tid_cache <= 0 || IsolationIsSerializable() ||
+		heap->rd_rel->relam != HEAP_TABLE_AM_OID)
+		return false;
+	if (shared_tids != NULL)
+	{
+		RelStorageId storage = RelStorage(heap);
+
+		t->shared = true;
+		t->seed = mix64(((uint64) MyDatabaseId << 32) ^
+						hash_bytes((const unsigned char *) &storage,
+								   sizeof(storage)));
+		return true;
+	}
+	t->local = places_of(heap, users);
+	return true;
+}
+
+/* The TID remembered for id, if any */
+bool
+gu_tids_get(GuTids *t, int64 id, ItemPointer tid)
+{
+	if (t->shared)
+	{
+		uint64		hash;
+		uint64		word = pg_atomic_read_u64(shared_slot(t, id, &hash));
+
+		if (word == 0 || SLOT_TAG(word) != SLOT_TAG(hash))
+			return false;
+		ItemPointerSet(tid, (BlockNumber) (word & 0xFFFFFFFF),
+					   (OffsetNumber) ((word >> 32) & 0xFFFF));
+		return true;
+	}
+	else
+	{
+		RowPlace   *place = places_lookup(t->local->hash, id);
+
+		if (place == NULL)
+			return false;
+		*tid = place->tid;
+		return true;
+	}
+}
+
+/* Remember tid, where the primary key's entry of id points */
+void
+gu_tids_put(GuTids *t, int64 id, ItemPointer tid)
+{
+	if (t->shared)
+	{
+		uint64		hash;
+		pg_atomic_uint64 *slot = shared_slot(t, id, &hash);
+		uint64		word = slot_word(hash, tid);
+
+		/* a store only when it changes: the line stays shared otherwise */
+		if (pg_atomic_read_u64(slot) != word)
+			pg_atomic_write_u64(slot, word);
+	}
+	else
+		places_put(t->local->hash, id, tid);
+}
+
+/* Forget tid, given by gu_tids_get() for id, which was not id's row */
+void
+gu_tids_forget(GuTids *t, int64 id, ItemPointer tid)
+{
+	if (t->shared)
+	{
+		uint64		hash;
+		pg_atomic_uint64 *slot = shared_slot(t, id, &hash);
+		uint64		word = slot_word(hash, tid);
+
+		/* unless another session has put a newer one there meanwhile */
+		pg_atomic_compare_exchange_u64(slot, &word, 0);
+	}
+	else
+		places_delete(t->local->hash, id);
+}

@@ -1,0 +1,181 @@
+# With group_users in shared_preload_libraries, the row locations (heap
+# TIDs) of users and groups are kept in shared memory for every session
+# (group_users.shared_tid_cache): a row one session read is fetched at its
+# TID by the next session, without a primary-key descent.  They are hints
+# only: whatever other sessions did to the rows since, in whichever
+# database, and however small the table of locations, the direct reads give
+# what the SPI statements give.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('shared_tids');
+$node->init;
+$node->append_conf('postgresql.conf', qq{
+shared_preload_libraries = 'group_users'
+group_users.shared_tid_cache = '4MB'
+});
+$node->start;
+
+my $setup = q{
+CREATE EXTENSION group_users;
+INSERT INTO group_users.users (id, username)
+  SELECT i, :'prefix' || 'user' || i FROM generate_series(1, 300) i;
+INSERT INTO group_users.groups (id, name)
+  SELECT i, :'prefix' || 'group' || i FROM generate_series(1, 30) i;
+INSERT INTO group_users.group_users (user_id, group_id, role)
+  SELECT u, g, 'r' || (u + g) % 3 FROM generate_series(1, 300) u,
+         generate_series(1, 30) g WHERE (u * g) % 7 = 1;
+};
+$node->safe_psql('postgres', "\\set prefix ''\n$setup");
+$node->safe_psql('postgres', 'CREATE DATABASE other');
+# the same ids in another database, other rows
+$node->safe_psql('other', "\\set prefix 'other-'\n$setup");
+
+is($node->safe_psql('postgres', 'SHOW group_users.shared_tid_cache'), '4MB',
+	'the setting exists once preloaded');
+is( $node->safe_psql(
+		'postgres',
+		q{SELECT size BETWEEN 4 * 1024 * 1024 AND 4 * 1024 * 1024 + 1024
+		    FROM pg_shmem_allocations WHERE name = 'group_users row locations'}),
+	't',
+	'4MB of shared memory are allocated');
+
+# Every direct read of every user and group, as one text; and the same
+# through SPI (direct_reads off), which never uses the locations
+my $reads = q{
+SELECT string_agg(r, E'\n' ORDER BY k) FROM (
+  SELECT 'u' || i AS k, concat_ws(' ', group_users.user_with_groups(i),
+         group_users.count_user_groups(i),
+         (SELECT json_agg(t) FROM group_users.user_groups(i) t)) AS r
+    FROM generate_series(1, 310) i
+  UNION ALL
+  SELECT 'g' || i, concat_ws(' ', group_users.group_with_users(i),
+         group_users.count_group_members(i),
+         (SELECT json_agg(t) FROM group_users.group_members(i) t))
+    FROM generate_series(1, 32) i) s;
+};
+sub compare
+{
+	my ($db, $name) = @_;
+	my $direct = $node->safe_psql($db, $reads);
+	my $spi = $node->safe_psql($db, "SET group_users.direct_reads = off;\n$reads");
+	isnt($direct, '', "$name: the reads answer");
+	is($direct, $spi, "$name: direct reads give what SPI gives");
+}
+
+# The primary-key descents of one session's reads of every user and group
+# (the transaction's own index scan counts)
+sub descents
+{
+	my ($db, $settings) = @_;
+	return $node->safe_psql(
+		$db, qq{
+$settings
+BEGIN;
+SELECT count(group_users.user_with_groups(i)) FROM generate_series(1, 300) i;
+SELECT count(group_users.group_with_users(i)) FROM generate_series(1, 30) i;
+SELECT pg_stat_get_xact_numscans('group_users.users_pkey'::regclass)
+     + pg_stat_get_xact_numscans('group_users.groups_pkey'::regclass);
+COMMIT;
+});
+}
+
+# one session reads every row: each is found by a descent, and remembered
+my ($count_u, $count_g, $first) = split /\n/, descents('postgres', '');
+is("$count_u $count_g", '300 30', 'every user and group read');
+cmp_ok($first, '>=', 330, 'the first session descends for every row');
+# the next sessions find them at their TIDs (a few ids may share a slot)
+my (undef, undef, $second) = split /\n/, descents('postgres', '');
+diag("descents: first $first, second $second");
+cmp_ok($second, '<=', 3, 'the next session finds the rows without descents');
+# ... unless its own setting turns the locations off
+my (undef, undef, $off) = split /\n/,
+  descents('postgres', 'SET group_users.tid_cache = 0;');
+cmp_ok($off, '>=', 330, 'group_users.tid_cache = 0 turns them off for a session');
+# the same ids in another database are other rows: nothing is shared
+my (undef, undef, $other) = split /\n/, descents('other', '');
+cmp_ok($other, '>=', 330, 'another database has its own locations');
+compare('postgres', 'remembered');
+compare('other', 'the other database');
+
+# Another session changes the rows that were remembered: new versions
+# (username is indexed: not HOT), HOT updates, rows deleted and made again
+# under their ids, TIDs freed by VACUUM and taken by new rows
+$node->safe_psql(
+	'postgres', q{
+UPDATE group_users.users SET username = username || '~' WHERE id % 3 = 0;
+UPDATE group_users.users SET email = 'hot' || id WHERE id % 5 = 0;
+UPDATE group_users.groups SET name = name || '*' WHERE id % 4 = 0;
+DELETE FROM group_users.users WHERE id BETWEEN 100 AND 140;
+VACUUM group_users.users, group_users.group_users;
+INSERT INTO group_users.users (id, username)
+  SELECT i, 'again' || i FROM generate_series(100, 120) i;
+INSERT INTO group_users.group_users (user_id, group_id)
+  SELECT i, 1 + i % 30 FROM generate_series(100, 120) i;
+DELETE FROM group_users.groups WHERE id = 7;
+INSERT INTO group_users.groups (id, name) VALUES (7, 'seven again');
+});
+compare('postgres', 'rows changed by another session');
+
+# TRUNCATE gives the tables new storage: the old locations point nowhere
+$node->safe_psql(
+	'postgres', q{
+TRUNCATE group_users.users, group_users.groups CASCADE;
+INSERT INTO group_users.users (id, username)
+  SELECT i, 'new' || i FROM generate_series(300, 1, -1) i;
+INSERT INTO group_users.groups (id, name)
+  SELECT i, 'new' || i FROM generate_series(30, 1, -1) i;
+INSERT INTO group_users.group_users (user_id, group_id)
+  SELECT u, 1 + u % 30 FROM generate_series(1, 300) u;
+});
+compare('postgres', 'truncated and filled again');
+
+# The smallest table (8kB: 1024 slots) for 3,000 users: ids keep taking
+# each other's slots
+$node->append_conf('postgresql.conf', "group_users.shared_tid_cache = '8kB'");
+$node->restart;
+is( $node->safe_psql(
+		'postgres',
+		q{SELECT size BETWEEN 8192 AND 8192 + 1024 FROM pg_shmem_allocations
+		   WHERE name = 'group_users row locations'}),
+	't',
+	'8kB of shared memory are allocated');
+$node->safe_psql(
+	'postgres', q{
+INSERT INTO group_users.users (id, username)
+  SELECT i, 'more' || i FROM generate_series(301, 3000) i;
+INSERT INTO group_users.groups (id, name) VALUES (31, 'big');
+INSERT INTO group_users.group_users (user_id, group_id)
+  SELECT u, 31 FROM generate_series(1, 3000, 2) u;
+});
+$node->safe_psql('postgres',
+	'SELECT count(group_users.user_with_groups(i)) FROM generate_series(1, 3000) i');
+compare('postgres', 'a table of 1024 slots');
+is( $node->safe_psql(
+		'postgres', q{
+SELECT count(*) FILTER (WHERE u.username IS DISTINCT FROM m.username)
+  FROM group_users.group_members(31) m
+  LEFT JOIN group_users.users u ON u.id = m.id}),
+	'0',
+	'the big group: every member as the table has it');
+
+# 0: no shared memory, each session keeps its own
+$node->append_conf('postgresql.conf', "group_users.shared_tid_cache = 0");
+$node->restart;
+is( $node->safe_psql(
+		'postgres',
+		q{SELECT count(*) FROM pg_shmem_allocations
+		   WHERE name = 'group_users row locations'}),
+	'0',
+	'0: no shared memory');
+my (undef, undef, $local1) = split /\n/, descents('postgres', '');
+my (undef, undef, $local2) = split /\n/, descents('postgres', '');
+cmp_ok($local1, '>=', 330, '0: a session descends for rows it has not read');
+cmp_ok($local2, '>=', 330, '0: a new session does not find what another read');
+compare('postgres', 'each session its own');
+
+$node->stop;
+done_testing();
