@@ -59,7 +59,9 @@ _PG_init(void)
 	DefineCustomIntVariable("group_users.tid_cache",
 							"How many row locations of each of users and groups the direct reads keep per session.",
 							"They fetch a row asked for before at its remembered TID instead of probing its "
-							"primary key, if it is still there and visible.  About 32 bytes each; 0 turns it off.",
+							"primary key, if it is still there and visible.  About 32 bytes each.  Not used "
+							"when the library is preloaded (see group_users.shared_tid_cache); 0 turns "
+							"both off.",
 							&gu_tid_cache,
 							65536, 0, INT_MAX / 2,
 							PGC_USERSET,

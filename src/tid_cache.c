@@ -198,6 +198,17 @@ shared_slot(GuTids *t, int64 id, uint64 *hash)
 							   shared_tids->mask];
 }
 
+/* id's slot, and in *word what it holds when it holds tid for id */
+static inline pg_atomic_uint64 *
+shared_entry(GuTids *t, int64 id, ItemPointer tid, uint64 *word)
+{
+	uint64		hash;
+	pg_atomic_uint64 *slot = shared_slot(t, id, &hash);
+
+	*word = slot_word(hash, tid);
+	return slot;
+}
+
 /* ---------------------------------------------------------------------
  * Local
  * ---------------------------------------------------------------------
@@ -354,9 +365,8 @@ gu_tids_put(GuTids *t, int64 id, ItemPointer tid)
 {
 	if (t->shared)
 	{
-		uint64		hash;
-		pg_atomic_uint64 *slot = shared_slot(t, id, &hash);
-		uint64		word = slot_word(hash, tid);
+		uint64		word;
+		pg_atomic_uint64 *slot = shared_entry(t, id, tid, &word);
 
 		/* a store only when it changes: the line stays shared otherwise */
 		if (pg_atomic_read_u64(slot) != word)
@@ -372,9 +382,8 @@ gu_tids_forget(GuTids *t, int64 id, ItemPointer tid)
 {
 	if (t->shared)
 	{
-		uint64		hash;
-		pg_atomic_uint64 *slot = shared_slot(t, id, &hash);
-		uint64		word = slot_word(hash, tid);
+		uint64		word;
+		pg_atomic_uint64 *slot = shared_entry(t, id, tid, &word);
 
 		/* unless another session has put a newer one there meanwhile */
 		pg_atomic_compare_exchange_u64(slot, &word, 0);
