@@ -352,7 +352,7 @@ write_meta() {
 				WHERE name IN ('shared_buffers', 'synchronous_commit', 'fsync', 'wal_sync_method', 'work_mem',
 				               'max_connections', 'jit', 'max_wal_size', 'checkpoint_timeout', 'autovacuum',
 				               'max_parallel_workers_per_gather', 'effective_cache_size', 'listen_addresses',
-				               'random_page_cost')
+				               'random_page_cost', 'shared_preload_libraries', 'group_users.shared_tid_cache')
 				ORDER BY name" \
 			-c "SELECT 'dataset', format('users: %s (%s read, %s writer users)', (SELECT count(*) FROM group_users.users), $nusers, $nwriters)" \
 			-c "SELECT 'dataset', format('groups: %s (%s regular, 3 special, %s empty for writes)', (SELECT count(*) FROM group_users.groups), $ngroups, $nbench)" \

@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 # UTF-8 clusters whatever the caller's locale (tests hold non-ASCII text)
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 bash scripts/build.sh
-pg_virtualenv -t psql -X -q -f examples/tutorial.sql
+# the library preloaded, as the README recommends (shared row locations)
+pg_virtualenv -t -o shared_preload_libraries=group_users psql -X -q -f examples/tutorial.sql

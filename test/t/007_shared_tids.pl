@@ -87,10 +87,11 @@ COMMIT;
 my ($count_u, $count_g, $first) = split /\n/, descents('postgres', '');
 is("$count_u $count_g", '300 30', 'every user and group read');
 cmp_ok($first, '>=', 330, 'the first session descends for every row');
-# the next sessions find them at their TIDs (a few ids may share a slot)
+# the next sessions find them at their TIDs (a few may have lost their
+# slot: the 30 groups' run of slots may fall on the users', 1 in 1,024)
 my (undef, undef, $second) = split /\n/, descents('postgres', '');
 diag("descents: first $first, second $second");
-cmp_ok($second, '<=', 3, 'the next session finds the rows without descents');
+cmp_ok($second, '<=', 30, 'the next session finds the rows without descents');
 # ... unless its own setting turns the locations off
 my (undef, undef, $off) = split /\n/,
   descents('postgres', 'SET group_users.tid_cache = 0;');
