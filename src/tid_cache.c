@@ -20,9 +20,9 @@
  * Two homes, the same rules:
  *	 - shared: when the library is in shared_preload_libraries, one table in
  *	   shared memory (group_users.shared_tid_cache) for every session of
- *	   every database.  Direct-mapped: an id's slot is its hash's low bits,
- *	   and a slot is one 64-bit word (block, offset and 16 more bits of the
- *	   hash), read and written atomically, so no lock is taken and a
+ *	   every database.  Direct-mapped: each id has one slot (see
+ *	   shared_slot()), one 64-bit word (block, offset and 16 bits of the
+ *	   id's hash), read and written atomically, so no lock is taken and a
  *	   reader never sees half of a write.  A newer id simply takes the slot.
  *	   The hash is seeded with the database and the relation's storage, so
  *	   a rewritten table (TRUNCATE, VACUUM FULL, CLUSTER) starts afresh.
