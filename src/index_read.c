@@ -406,7 +406,6 @@ typedef struct PkeyProbe
 	bool		done;			/* scan has no more entries */
 	bool		have_entry;		/* scan is on an entry of id entry */
 	int64		entry;
-	bool		have_tids;		/* tids may be used */
 	GuTids		tids;			/* remembered TIDs (tid_cache.c) */
 	AttrNumber	id_attno;		/* the heap's primary key column */
 	IndexFetchTableData *fetch; /* of remembered TIDs, begun when needed */
@@ -436,7 +435,7 @@ probe_begin(PkeyProbe *p, Relation heap, Relation index, bool users,
 	p->index_only = index_only;
 	p->vmbuf = InvalidBuffer;
 	/* even an index-only probe: one heap page costs less than a descent */
-	p->have_tids = gu_tids_open(&p->tids, heap, users);
+	gu_tids_open(&p->tids, heap, users);
 	p->id_attno = users ? gu_rels.u_id : gu_rels.g_id;
 	p->nblocks = InvalidBlockNumber;
 }
@@ -541,7 +540,7 @@ probe(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 {
 	ItemPointerData tid;
 
-	if (p->have_tids && probe_place(p, id, slot))
+	if (gu_tids_in_use(&p->tids) && probe_place(p, id, slot))
 		return true;
 	if (!p->started || id > p->hi || id <= p->last)
 		probe_rescan(p, id);
@@ -577,7 +576,7 @@ probe(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 		if (entry_visible(p->scan, p->index_only, &p->vmbuf, slot))
 		{
 			/* a descent saved next time; reading on is cheap already */
-			if (p->have_tids && p->scan == p->eq)
+			if (gu_tids_in_use(&p->tids) && p->scan == p->eq)
 				gu_tids_put(&p->tids, id, &tid);
 			return true;
 		}

@@ -21,8 +21,8 @@
  *	 - shared: when the library is in shared_preload_libraries, one table in
  *	   shared memory (group_users.shared_tid_cache) for every session of
  *	   every database.  Direct-mapped: each id has one slot (see
- *	   shared_slot()), one 64-bit word (block, offset and 16 bits of the
- *	   id's hash), read and written atomically, so no lock is taken and a
+ *	   shared_slot()), one 64-bit word (block, offset and a 16-bit tag),
+ *	   read and written atomically, so no lock is taken and a
  *	   reader never sees half of a write.  A newer id simply takes the slot.
  *	   The hash is seeded with the database and the relation's storage, so
  *	   a rewritten table (TRUNCATE, VACUUM FULL, CLUSTER) starts afresh.
@@ -166,35 +166,33 @@ mix64(uint64 x)
 
 /*
  * A slot's word: the TID's block in the low 32 bits, its offset in the
- * next 16, the hash's top 16 bits above.  0 is empty (no offset is 0).
+ * next 16, and a tag of the id's run above.  0 is empty (no offset is 0).
  */
-#define SLOT_TAG(hash)		((hash) & UINT64CONST(0xFFFF000000000000))
+#define SLOT_TAG(run_hash)	((run_hash) & UINT64CONST(0xFFFF000000000000))
 
 static inline uint64
-slot_word(uint64 hash, ItemPointer tid)
+slot_word(uint64 run_hash, ItemPointer tid)
 {
-	return SLOT_TAG(hash) |
+	return SLOT_TAG(run_hash) |
 		((uint64) ItemPointerGetOffsetNumberNoCheck(tid) << 32) |
 		(uint64) ItemPointerGetBlockNumberNoCheck(tid);
 }
 
 /*
  * An id's slot: the hash of its run of SLOT_RUN ids picks where the run's
- * slots begin, and the id's place in the run where its slot is among them.
- * Ids are mostly dense, so the slots of a table's rows fill whole cache
- * lines and pages, and a read of many rows touches as few of them as it
- * can; hashing each id alone spread even a small table's ids over all of
- * the shared memory, a cache (and TLB) miss each.  hash: the id's own,
- * whose top bits tell it from the other ids its slot may hold.
+ * slots begin (its low bits), and the id's place in the run where its slot
+ * is among them.  Ids are mostly dense, so the slots of a table's rows fill
+ * whole cache lines and pages, and a read of many rows touches as few of
+ * them as it can; hashing each id alone spread even a small table's ids
+ * over all of the shared memory, a cache (and TLB) miss each.  The ids of
+ * one run never share a slot, so the ids a slot may hold differ in their
+ * run: the run's hash (its top bits, the tag) tells them apart.
  */
-
 static inline pg_atomic_uint64 *
-shared_slot(GuTids *t, int64 id, uint64 *hash)
+shared_slot(GuTids *t, int64 id, uint64 *run_hash)
 {
-	uint64		run = mix64(((uint64) id / SLOT_RUN) ^ t->seed);
-
-	*hash = mix64((uint64) id ^ t->seed);
-	return &shared_tids->slots[(run * SLOT_RUN + (uint64) id % SLOT_RUN) &
+	*run_hash = mix64(((uint64) id / SLOT_RUN) ^ t->seed);
+	return &shared_tids->slots[(*run_hash * SLOT_RUN + (uint64) id % SLOT_RUN) &
 							   shared_tids->mask];
 }
 
@@ -202,10 +200,10 @@ shared_slot(GuTids *t, int64 id, uint64 *hash)
 static inline pg_atomic_uint64 *
 shared_entry(GuTids *t, int64 id, ItemPointer tid, uint64 *word)
 {
-	uint64		hash;
-	pg_atomic_uint64 *slot = shared_slot(t, id, &hash);
+	uint64		run_hash;
+	pg_atomic_uint64 *slot = shared_slot(t, id, &run_hash);
 
-	*word = slot_word(hash, tid);
+	*word = slot_word(run_hash, tid);
 	return slot;
 }
 
@@ -308,17 +306,17 @@ places_put(places_hash *hash, int64 id, ItemPointer tid)
  */
 
 /*
- * Begin using the remembered TIDs of heap (users, else groups); false when
- * there are none to use.
+ * Begin using the remembered TIDs of heap (users, else groups); none may be
+ * used unless gu_tids_in_use() says so.
  */
-bool
+void
 gu_tids_open(GuTids *t, Relation heap, bool users)
 {
 	t->local = NULL;
 	t->shared = false;
 	if (gu_tid_cache <= 0 || IsolationIsSerializable() ||
 		heap->rd_rel->relam != HEAP_TABLE_AM_OID)
-		return false;
+		return;
 	if (shared_tids != NULL)
 	{
 		RelStorageId storage = RelStorage(heap);
@@ -327,10 +325,9 @@ gu_tids_open(GuTids *t, Relation heap, bool users)
 		t->seed = mix64(((uint64) MyDatabaseId << 32) ^
 						hash_bytes((const unsigned char *) &storage,
 								   sizeof(storage)));
-		return true;
 	}
-	t->local = places_of(heap, users);
-	return true;
+	else
+		t->local = places_of(heap, users);
 }
 
 /* The TID remembered for id, if any */
@@ -339,10 +336,10 @@ gu_tids_get(GuTids *t, int64 id, ItemPointer tid)
 {
 	if (t->shared)
 	{
-		uint64		hash;
-		uint64		word = pg_atomic_read_u64(shared_slot(t, id, &hash));
+		uint64		run_hash;
+		uint64		word = pg_atomic_read_u64(shared_slot(t, id, &run_hash));
 
-		if (word == 0 || SLOT_TAG(word) != SLOT_TAG(hash))
+		if (word == 0 || SLOT_TAG(word) != SLOT_TAG(run_hash))
 			return false;
 		ItemPointerSet(tid, (BlockNumber) (word & 0xFFFFFFFF),
 					   (OffsetNumber) ((word >> 32) & 0xFFFF));

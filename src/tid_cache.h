@@ -25,9 +25,16 @@ extern int	gu_tid_cache;		/* GUC group_users.tid_cache */
 extern int	gu_shared_tid_cache;	/* GUC group_users.shared_tid_cache, kB */
 
 extern void gu_tid_cache_init(void);
-extern bool gu_tids_open(GuTids *t, Relation heap, bool users);
+extern void gu_tids_open(GuTids *t, Relation heap, bool users);
 extern bool gu_tids_get(GuTids *t, int64 id, ItemPointer tid);
 extern void gu_tids_put(GuTids *t, int64 id, ItemPointer tid);
 extern void gu_tids_forget(GuTids *t, int64 id, ItemPointer tid);
+
+/* May t be used (gu_tids_get/put/forget)? */
+static inline bool
+gu_tids_in_use(const GuTids *t)
+{
+	return t->shared || t->local != NULL;
+}
 
 #endif							/* GROUP_USERS_TID_CACHE_H */
