@@ -20,10 +20,11 @@
  * Two homes, the same rules:
  *	 - shared: when the library is in shared_preload_libraries, one table in
  *	   shared memory (group_users.shared_tid_cache) for every session of
- *	   every database.  Direct-mapped: each id has one slot (see
- *	   shared_slot()), one 64-bit word (block, offset and a 16-bit tag),
- *	   read and written atomically, so no lock is taken and a
- *	   reader never sees half of a write.  A newer id simply takes the slot.
+ *	   every database.  Two-way: each id has a bucket of two slots in
+ *	   one cache line (see shared_bucket()), each slot one 64-bit word
+ *	   (block, offset and a 16-bit tag), read and written atomically, so
+ *	   no lock is taken and a reader never sees half of a write.  A third
+ *	   id in a full bucket simply takes one of its slots.
  *	   The hash is seeded with the database and the relation's storage, so
  *	   a rewritten table (TRUNCATE, VACUUM FULL, CLUSTER) starts afresh.
  *	 - local: otherwise, each session's own hash table, of at most
@@ -41,7 +42,11 @@
 #include "catalog/pg_am.h"
 #include "common/hashfn.h"
 #include "miscadmin.h"
+#include "pgstat.h"
 #include "port/atomics.h"
+#include "storage/buf_internals.h"
+#include "storage/bufmgr.h"
+#include "storage/bufpage.h"
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
@@ -65,7 +70,8 @@ typedef RelFileNode RelStorageId;
  * Shared
  * ---------------------------------------------------------------------
  */
-#define SLOT_RUN	512			/* a 4 kB page of slots: see shared_slot() */
+#define SLOT_RUN	512			/* 8 kB of buckets: see shared_bucket() */
+#define SLOT_WAYS	2			/* slots a bucket */
 
 typedef struct SharedTids
 {
@@ -88,7 +94,7 @@ shared_slots(void)
 	uint64		bytes = (uint64) gu_shared_tid_cache * 1024;
 	uint64		slots = 1;
 
-	if (bytes < SLOT_RUN * 2 * sizeof(pg_atomic_uint64))
+	if (bytes < SLOT_RUN * SLOT_WAYS * sizeof(pg_atomic_uint64))
 		return 0;
 	while (slots * 2 * sizeof(pg_atomic_uint64) <= bytes)
 		slots *= 2;
@@ -179,32 +185,31 @@ slot_word(uint64 run_hash, ItemPointer tid)
 }
 
 /*
- * An id's slot: the hash of its run of SLOT_RUN ids picks where the run's
- * slots begin (its low bits), and the id's place in the run where its slot
- * is among them.  Ids are mostly dense, so the slots of a table's rows fill
- * whole cache lines and pages, and a read of many rows touches as few of
- * them as it can; hashing each id alone spread even a small table's ids
- * over all of the shared memory, a cache (and TLB) miss each.  The ids of
- * one run never share a slot, so the ids a slot may hold differ in their
- * run: the run's hash (its top bits, the tag) tells them apart.
+ * An id's bucket: the hash of its run of SLOT_RUN ids picks where the run's
+ * buckets begin (its low bits), and the id's place in the run which bucket
+ * is its own among them.  Ids are mostly dense, so the buckets of a
+ * table's rows fill whole cache lines and pages, and a read of many rows
+ * touches as few of them as it can; hashing each id alone spread even a
+ * small table's ids over all of the shared memory, a cache (and TLB) miss
+ * each.  The ids of one run never share a bucket, so the ids a bucket may
+ * hold differ in their run: the run's hash (its top bits, the tag) tells
+ * them apart.  Runs overlap where their hashes fall close: with one slot a
+ * bucket, a quarter of a million-user table's ids lost theirs to another
+ * run's; with two, about one in thirty has a third id to share with.
  */
 static inline pg_atomic_uint64 *
-shared_slot(GuTids *t, int64 id, uint64 *run_hash)
+shared_bucket(GuTids *t, int64 id, uint64 *run_hash)
 {
 	*run_hash = mix64(((uint64) id / SLOT_RUN) ^ t->seed);
-	return &shared_tids->slots[(*run_hash * SLOT_RUN + (uint64) id % SLOT_RUN) &
-							   shared_tids->mask];
+	return &shared_tids->slots[((*run_hash * SLOT_RUN + (uint64) id % SLOT_RUN) *
+								SLOT_WAYS) & shared_tids->mask];
 }
 
-/* id's slot, and in *word what it holds when it holds tid for id */
-static inline pg_atomic_uint64 *
-shared_entry(GuTids *t, int64 id, ItemPointer tid, uint64 *word)
+/* Does word, a slot's, hold a TID of an id of the run of run_hash? */
+static inline bool
+slot_of_run(uint64 word, uint64 run_hash)
 {
-	uint64		run_hash;
-	pg_atomic_uint64 *slot = shared_slot(t, id, &run_hash);
-
-	*word = slot_word(run_hash, tid);
-	return slot;
+	return word != 0 && SLOT_TAG(word) == SLOT_TAG(run_hash);
 }
 
 /* ---------------------------------------------------------------------
@@ -301,6 +306,137 @@ places_put(places_hash *hash, int64 id, ItemPointer tid)
 }
 
 /* ---------------------------------------------------------------------
+ * Buffers
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The shared buffer each block of a heap was last read into, by block
+ * number, for ReadRecentBuffer(): a buffer found there is pinned without
+ * the buffer mapping table's lookup (its hash, its partition lock and a
+ * cache miss or two on a big pool).  Each session's own: a few kB per
+ * hundred MB of heap.  Only ever a hint, too: ReadRecentBuffer() checks
+ * the buffer still holds the block.
+ */
+#define BLOCK_BUFFERS_MAX	(1 << 18)	/* blocks: 1 MB of hints, 2 GB of heap */
+
+struct BlockBuffers
+{
+	Buffer	   *bufs;			/* InvalidBuffer: not known */
+	BlockNumber n;
+	Oid			relid;
+	RelStorageId storage;		/* of the heap the blocks are of */
+};
+
+static BlockBuffers user_buffers;
+static BlockBuffers group_buffers;
+
+static BlockBuffers *
+buffers_of(Relation heap, bool users)
+{
+	BlockBuffers *bb = users ? &user_buffers : &group_buffers;
+
+	if (bb->relid != RelationGetRelid(heap) ||
+		!StorageEquals(bb->storage, RelStorage(heap)))
+	{
+		if (bb->bufs != NULL)
+			memset(bb->bufs, 0, bb->n * sizeof(Buffer));
+		bb->relid = RelationGetRelid(heap);
+		bb->storage = RelStorage(heap);
+	}
+	return bb;
+}
+
+/* A pin on block of t's heap, as ReadBuffer() gives it */
+Buffer
+gu_tids_read_buffer(GuTids *t, BlockNumber block)
+{
+	BlockBuffers *bb = t->buffers;
+	Buffer		buf;
+
+#if PG_VERSION_NUM >= 140000
+	if (block < bb->n && BufferIsValid(bb->bufs[block]) &&
+		ReadRecentBuffer(RelStorage(t->heap), MAIN_FORKNUM, block,
+						 bb->bufs[block]))
+	{
+		/* counted as ReadBuffer() counts a hit */
+		pgstat_count_buffer_read(t->heap);
+		pgstat_count_buffer_hit(t->heap);
+		return bb->bufs[block];
+	}
+#endif
+	buf = ReadBuffer(t->heap, block);
+	if (block >= bb->n && block < BLOCK_BUFFERS_MAX)
+	{
+		BlockNumber n = Max(bb->n, 1024);
+
+		while (n <= block)
+			n *= 2;
+		if (bb->bufs == NULL)
+			bb->bufs = MemoryContextAllocZero(TopMemoryContext,
+											  n * sizeof(Buffer));
+		else
+		{
+			bb->bufs = repalloc(bb->bufs, n * sizeof(Buffer));
+			memset(bb->bufs + bb->n, 0, (n - bb->n) * sizeof(Buffer));
+		}
+		bb->n = n;
+	}
+	if (block < bb->n)
+		bb->bufs[block] = buf;
+	return buf;
+}
+
+/* ---------------------------------------------------------------------
+ * Prefetching
+ * ---------------------------------------------------------------------
+ */
+#ifdef __GNUC__
+#define prefetch(addr)	__builtin_prefetch(addr)
+#else
+#define prefetch(addr)	((void) 0)
+#endif
+
+/*
+ * Bring id's bucket towards the CPU's cache, for a gu_tids_get() of id a
+ * few rows later: on a big table the bucket is a cache miss otherwise.
+ */
+void
+gu_tids_prefetch(GuTids *t, int64 id)
+{
+	uint64		run_hash;
+
+	if (t->shared)
+		prefetch(shared_bucket(t, id, &run_hash));
+}
+
+/*
+ * Bring what reading id's row will touch first towards the CPU's cache:
+ * the descriptor of the buffer its block was last in, the page's header
+ * and the row's line pointer.  The page is not pinned: its addresses are
+ * only prefetched, never read.
+ */
+void
+gu_tids_prefetch_row(GuTids *t, int64 id)
+{
+	ItemPointerData tid;
+	BlockNumber block;
+	Buffer		buf;
+	char	   *page;
+
+	if (!gu_tids_get(t, id, &tid))
+		return;
+	block = ItemPointerGetBlockNumber(&tid);
+	if (block >= t->buffers->n || !BufferIsValid(buf = t->buffers->bufs[block]))
+		return;
+	page = (char *) BufferGetBlock(buf);
+	prefetch(GetBufferDescriptor(buf - 1));
+	prefetch(page);
+	prefetch(page + SizeOfPageHeaderData +
+			 (ItemPointerGetOffsetNumber(&tid) - 1) * sizeof(ItemIdData));
+}
+
+/* ---------------------------------------------------------------------
  * The interface: either home
  * ---------------------------------------------------------------------
  */
@@ -314,6 +450,8 @@ gu_tids_open(GuTids *t, Relation heap, bool users)
 {
 	t->local = NULL;
 	t->shared = false;
+	t->heap = heap;
+	t->buffers = NULL;
 	if (gu_tid_cache <= 0 || IsolationIsSerializable() ||
 		heap->rd_rel->relam != HEAP_TABLE_AM_OID)
 		return;
@@ -328,6 +466,7 @@ gu_tids_open(GuTids *t, Relation heap, bool users)
 	}
 	else
 		t->local = places_of(heap, users);
+	t->buffers = buffers_of(heap, users);
 }
 
 /* The TID remembered for id, if any */
@@ -337,13 +476,20 @@ gu_tids_get(GuTids *t, int64 id, ItemPointer tid)
 	if (t->shared)
 	{
 		uint64		run_hash;
-		uint64		word = pg_atomic_read_u64(shared_slot(t, id, &run_hash));
+		pg_atomic_uint64 *bucket = shared_bucket(t, id, &run_hash);
 
-		if (word == 0 || SLOT_TAG(word) != SLOT_TAG(run_hash))
-			return false;
-		ItemPointerSet(tid, (BlockNumber) (word & 0xFFFFFFFF),
-					   (OffsetNumber) ((word >> 32) & 0xFFFF));
-		return true;
+		for (int way = 0; way < SLOT_WAYS; way++)
+		{
+			uint64		word = pg_atomic_read_u64(&bucket[way]);
+
+			if (slot_of_run(word, run_hash))
+			{
+				ItemPointerSet(tid, (BlockNumber) (word & 0xFFFFFFFF),
+							   (OffsetNumber) ((word >> 32) & 0xFFFF));
+				return true;
+			}
+		}
+		return false;
 	}
 	else
 	{
@@ -362,12 +508,28 @@ gu_tids_put(GuTids *t, int64 id, ItemPointer tid)
 {
 	if (t->shared)
 	{
-		uint64		word;
-		pg_atomic_uint64 *slot = shared_entry(t, id, tid, &word);
+		uint64		run_hash;
+		pg_atomic_uint64 *bucket = shared_bucket(t, id, &run_hash);
+		uint64		word = slot_word(run_hash, tid);
+		uint64		w0 = pg_atomic_read_u64(&bucket[0]);
+		uint64		w1 = pg_atomic_read_u64(&bucket[1]);
+		int			way;
 
+		StaticAssertStmt(SLOT_WAYS == 2, "a bucket is two slots");
+		/* id's own slot, else an empty one, else the run's victim */
+		if (slot_of_run(w0, run_hash))
+			way = 0;
+		else if (slot_of_run(w1, run_hash))
+			way = 1;
+		else if (w0 == 0)
+			way = 0;
+		else if (w1 == 0)
+			way = 1;
+		else
+			way = (run_hash >> 47) & 1;
 		/* a store only when it changes: the line stays shared otherwise */
-		if (pg_atomic_read_u64(slot) != word)
-			pg_atomic_write_u64(slot, word);
+		if ((way == 0 ? w0 : w1) != word)
+			pg_atomic_write_u64(&bucket[way], word);
 	}
 	else
 		places_put(t->local->hash, id, tid);
@@ -379,11 +541,17 @@ gu_tids_forget(GuTids *t, int64 id, ItemPointer tid)
 {
 	if (t->shared)
 	{
-		uint64		word;
-		pg_atomic_uint64 *slot = shared_entry(t, id, tid, &word);
+		uint64		run_hash;
+		pg_atomic_uint64 *bucket = shared_bucket(t, id, &run_hash);
 
 		/* unless another session has put a newer one there meanwhile */
-		pg_atomic_compare_exchange_u64(slot, &word, 0);
+		for (int way = 0; way < SLOT_WAYS; way++)
+		{
+			uint64		word = slot_word(run_hash, tid);
+
+			if (pg_atomic_compare_exchange_u64(&bucket[way], &word, 0))
+				break;
+		}
 	}
 	else
 		places_delete(t->local->hash, id);

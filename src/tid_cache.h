@@ -8,10 +8,12 @@
 #ifndef GROUP_USERS_TID_CACHE_H
 #define GROUP_USERS_TID_CACHE_H
 
+#include "storage/buf.h"
 #include "storage/itemptr.h"
 #include "utils/relcache.h"
 
 typedef struct Places Places;
+typedef struct BlockBuffers BlockBuffers;
 
 /* The remembered TIDs of one table, for the length of one call */
 typedef struct GuTids
@@ -19,6 +21,8 @@ typedef struct GuTids
 	bool		shared;			/* in shared memory, else this session's */
 	uint64		seed;			/* shared: the table's hash seed */
 	Places	   *local;			/* else: this session's */
+	Relation	heap;
+	BlockBuffers *buffers;		/* where heap's blocks were last found */
 } GuTids;
 
 extern int	gu_tid_cache;		/* GUC group_users.tid_cache */
@@ -29,6 +33,9 @@ extern void gu_tids_open(GuTids *t, Relation heap, bool users);
 extern bool gu_tids_get(GuTids *t, int64 id, ItemPointer tid);
 extern void gu_tids_put(GuTids *t, int64 id, ItemPointer tid);
 extern void gu_tids_forget(GuTids *t, int64 id, ItemPointer tid);
+extern Buffer gu_tids_read_buffer(GuTids *t, BlockNumber block);
+extern void gu_tids_prefetch(GuTids *t, int64 id);
+extern void gu_tids_prefetch_row(GuTids *t, int64 id);
 
 /* May t be used (gu_tids_get/put/forget)? */
 static inline bool

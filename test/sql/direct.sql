@@ -167,11 +167,20 @@ SHOW group_users.tid_cache;
 CREATE TEMP VIEW descents AS
   SELECT pg_stat_get_xact_numscans('group_users.users_pkey'::regclass) AS u,
          pg_stat_get_xact_numscans('group_users.groups_pkey'::regclass) AS g;
--- user 8 and its nine groups were read above: no descent at all
+-- user 8 and its nine groups were read above: no descent at all.  Their
+-- page of groups is pinned through the buffer it was read into before
+-- (ReadRecentBuffer), and counted as a fetch all the same, once
 BEGIN;
-SELECT u AS u0, g AS g0 FROM descents \gset
+SELECT u AS u0, g AS g0,
+       pg_stat_get_xact_blocks_fetched('group_users.groups'::regclass) AS f0
+  FROM descents \gset
 SELECT json_array_length(group_users.user_with_groups(8)->'groups') AS groups_of_8;
-SELECT u - :u0 AS users_descents, g - :g0 AS groups_descents FROM descents;
+SELECT u - :u0 AS users_descents, g - :g0 AS groups_descents,
+       pg_stat_get_xact_blocks_fetched('group_users.groups'::regclass) - :f0
+         AS groups_pages_fetched,
+       pg_relation_size('group_users.groups') / current_setting('block_size')::int
+         AS groups_pages
+  FROM descents;
 COMMIT;
 -- without: the user's probe, and each group's but for those read on
 SET group_users.tid_cache = 0;

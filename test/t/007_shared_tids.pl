@@ -71,7 +71,8 @@ sub compare
 # may hold the session's earlier statements too)
 sub descents
 {
-	my ($db, $settings) = @_;
+	my ($db, $settings, $users) = @_;
+	$users //= 300;
 	return $node->safe_psql(
 		$db, qq{
 $settings
@@ -80,7 +81,7 @@ CREATE TEMP VIEW descents AS
        + pg_stat_get_xact_numscans('group_users.groups_pkey'::regclass) AS n;
 BEGIN;
 SELECT n AS before FROM descents \\gset
-SELECT count(group_users.user_with_groups(i)) FROM generate_series(1, 300) i;
+SELECT count(group_users.user_with_groups(i)) FROM generate_series(1, $users) i;
 SELECT count(group_users.group_with_users(i)) FROM generate_series(1, 30) i;
 SELECT n - :before FROM descents;
 COMMIT;
@@ -91,11 +92,10 @@ COMMIT;
 my ($count_u, $count_g, $first) = split /\n/, descents('postgres', '');
 is("$count_u $count_g", '300 30', 'every user and group read');
 cmp_ok($first, '>=', 330, 'the first session descends for every row');
-# the next sessions find them at their TIDs (a few may have lost their
-# slot: the 30 groups' run of slots may fall on the users', 1 in 1,024)
+# the next sessions find them at their TIDs (where the 30 groups' run of
+# buckets falls on the users', each keeps a slot of the two)
 my (undef, undef, $second) = split /\n/, descents('postgres', '');
-diag("descents: first $first, second $second");
-cmp_ok($second, '<=', 30, 'the next session finds the rows without descents');
+is($second, '0', 'the next session finds the rows without descents');
 # ... unless its own setting turns the locations off
 my (undef, undef, $off) = split /\n/,
   descents('postgres', 'SET group_users.tid_cache = 0;');
@@ -138,9 +138,12 @@ INSERT INTO group_users.group_users (user_id, group_id)
 });
 compare('postgres', 'truncated and filled again');
 
-# The smallest table (8kB: 1024 slots) for 3,000 users: ids keep taking
-# each other's slots
-$node->append_conf('postgresql.conf', "group_users.shared_tid_cache = '8kB'");
+# The smallest table (8kB: 512 buckets of two slots), and 256kB of shared
+# buffers, so that pages leave the buffers they were remembered in
+$node->append_conf('postgresql.conf', qq{
+group_users.shared_tid_cache = '8kB'
+shared_buffers = '256kB'
+});
 $node->restart;
 is( $node->safe_psql(
 		'postgres',
@@ -148,10 +151,29 @@ is( $node->safe_psql(
 		   WHERE name = 'group_users row locations'}),
 	't',
 	'8kB of shared memory are allocated');
+# users 1-511 fill 511 of the 512 buckets, and groups 1-30 share 29 of them
+# at least: with one slot a bucket, those would keep taking each other's
 $node->safe_psql(
 	'postgres', q{
 INSERT INTO group_users.users (id, username)
-  SELECT i, 'more' || i FROM generate_series(301, 3000) i;
+  SELECT i, 'more' || i FROM generate_series(301, 511) i;
+INSERT INTO group_users.group_users (user_id, group_id)
+  SELECT u, 1 + u % 30 FROM generate_series(301, 511) u;
+});
+my (undef, undef, $fill) = split /\n/, descents('postgres', '', 511);
+my (undef, undef, $shared) = split /\n/, descents('postgres', '', 511);
+diag("descents in 512 buckets: first $fill, second $shared");
+cmp_ok($fill, '>=', 541, '512 buckets: the first session descends for every row');
+is($shared, '0', '512 buckets: two runs of ids share them without descents');
+# then 3,000 users: ids keep taking each other's slots, and the rows read
+# keep pushing each other's pages out of the buffers
+my $evicted = q{SELECT heap_blks_read FROM pg_statio_user_tables
+                 WHERE relid = 'group_users.users'::regclass};
+my $read_before = $node->safe_psql('postgres', $evicted);
+$node->safe_psql(
+	'postgres', q{
+INSERT INTO group_users.users (id, username)
+  SELECT i, 'more' || i FROM generate_series(512, 3000) i;
 INSERT INTO group_users.groups (id, name) VALUES (31, 'big');
 INSERT INTO group_users.group_users (user_id, group_id)
   SELECT u, 31 FROM generate_series(1, 3000, 2) u;
@@ -159,6 +181,10 @@ INSERT INTO group_users.group_users (user_id, group_id)
 $node->safe_psql('postgres',
 	'SELECT count(group_users.user_with_groups(i)) FROM generate_series(1, 3000) i');
 compare('postgres', 'a table of 1024 slots');
+# (the sessions' statistics reach the view once they have ended)
+ok( $node->poll_query_until('postgres',
+		"SELECT ($evicted) > $read_before + 100"),
+	'256kB of buffers: users pages were read again, from out of the buffers');
 is( $node->safe_psql(
 		'postgres', q{
 SELECT count(*) FILTER (WHERE u.username IS DISTINCT FROM m.username)
