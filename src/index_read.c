@@ -649,32 +649,48 @@ gu_pkey_fetch(Relation heap, Relation index, bool users, int64 id,
 #define PREFETCH_BUCKET	16
 #define PREFETCH_ROW	8
 
+/* How far along the scan's leaf page the prefetches have gone */
+typedef struct Prefetched
+{
+	BlockNumber page;			/* the leaf page, by its block */
+	int			buckets;		/* last entry whose bucket was prefetched */
+	int			rows;			/* ... whose row */
+} Prefetched;
+
+/* The other side's id in the entry at index i of the scan's leaf page */
 static inline bool
-entry_ahead(IndexScanDesc scan, int ahead, int64 *other)
+entry_at(IndexScanDesc scan, int i, int64 *other)
 {
 	BTScanOpaque so = (BTScanOpaque) scan->opaque;
-	int			i = so->currPos.itemIndex + ahead;
 	IndexTuple	itup;
 	bool		isnull;
 
-	if (i > so->currPos.lastItem)
-		return false;
 	itup = (IndexTuple) (so->currTuples + so->currPos.items[i].tupleOffset);
 	*other = DatumGetInt64(index_getattr(itup, 2, scan->xs_itupdesc, &isnull));
 	return !isnull;
 }
 
 static void
-prefetch_ahead(IndexScanDesc scan, PkeyProbe *p)
+prefetch_ahead(IndexScanDesc scan, PkeyProbe *p, Prefetched *pf)
 {
+	BTScanOpaque so = (BTScanOpaque) scan->opaque;
+	int			here = so->currPos.itemIndex;
 	int64		other;
 
-	if (!p->tids.shared || ((BTScanOpaque) scan->opaque)->currTuples == NULL)
+	if (!p->tids.shared || so->currTuples == NULL)
 		return;
-	if (entry_ahead(scan, PREFETCH_BUCKET, &other))
-		gu_tids_prefetch(&p->tids, other);
-	if (entry_ahead(scan, PREFETCH_ROW, &other))
-		gu_tids_prefetch_row(&p->tids, other);
+	/* a new leaf page: from the entry the scan is on (a short list: all) */
+	if (so->currPos.currPage != pf->page || pf->buckets < here)
+	{
+		pf->page = so->currPos.currPage;
+		pf->buckets = pf->rows = here;
+	}
+	while (pf->buckets < Min(here + PREFETCH_BUCKET, so->currPos.lastItem))
+		if (entry_at(scan, ++pf->buckets, &other))
+			gu_tids_prefetch(&p->tids, other);
+	while (pf->rows < Min(here + PREFETCH_ROW, so->currPos.lastItem))
+		if (entry_at(scan, ++pf->rows, &other))
+			gu_tids_prefetch_row(&p->tids, other);
 }
 
 /* Where the rows of a direct read go */
@@ -781,6 +797,7 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	Relation	orel = by_group ? r->users : r->groups;
 	IndexScanDesc mscan;
 	PkeyProbe	oprobe;
+	Prefetched	prefetched;
 	TupleTableSlot *mslot,
 			   *oslot,
 			   *islot = NULL,
@@ -845,9 +862,12 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	ScanKeyInit(&mkeys[1], 2, BTGreaterEqualStrategyNumber, F_INT8GE,
 				Int64GetDatum(lower));
 	mscan = gu_index_beginscan(r->members, midx, GetActiveSnapshot(), 2, 0);
-	mscan->xs_want_itup = index_only;
+	/* the entries' tuples, for prefetch_ahead() even when not index-only */
+	mscan->xs_want_itup = true;
 	index_rescan(mscan, mkeys, 2, NULL, 0);
 	probe_begin(&oprobe, orel, oidx, by_group, out == OUT_COUNT);
+	prefetched.page = InvalidBlockNumber;
+	prefetched.buckets = prefetched.rows = -1;
 
 	while ((limit < 0 || n < limit) &&
 		   scan_next(mscan, index_only, &mvm, mslot))
@@ -861,7 +881,7 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 		other = index_only ?
 			index_getattr(mscan->xs_itup, 2, mscan->xs_itupdesc, &isnull) :
 			slot_getattr(mslot, m_other, &isnull);
-		prefetch_ahead(mscan, &oprobe);
+		prefetch_ahead(mscan, &oprobe, &prefetched);
 		/* a foreign key's row deleted in this snapshot: no row, as a join */
 		if (!probe(&oprobe, DatumGetInt64(other), oslot))
 			continue;
