@@ -640,11 +640,12 @@ gu_pkey_fetch(Relation heap, Relation index, bool users, int64 id,
  * CPU's cache (see gu_tids_prefetch()): at 1M users nearly every row is a
  * cache miss, each waited for in turn without this (count_group_members
  * 10,000 TPS at 1M users without, 12,000 with).  The btree scan has the
- * page's entries already (nbtree.h's scan position, filled for an
- * index-only scan): this only reads them.  Entries PREFETCH_BUCKET ahead:
- * the remembered TID's bucket; then PREFETCH_ROW ahead: its buffer and
- * page, found with that TID.  Only with the shared locations: a session's
- * own are a hash table, whose lookups this would double.
+ * page's entries already (nbtree.h's scan position; direct_scan() asks
+ * for their tuples): this only reads them.  Entries up to PREFETCH_BUCKET
+ * ahead: the remembered TID's bucket; up to PREFETCH_ROW ahead: its buffer
+ * and page, found with that TID; on a new leaf page, all of them at once
+ * (a short list whole).  Only with the shared locations: a session's own
+ * are a hash table, whose lookups this would double.
  */
 #define PREFETCH_BUCKET	16
 #define PREFETCH_ROW	8

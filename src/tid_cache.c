@@ -240,11 +240,29 @@ typedef struct RowPlace
 #define places_delete_item(tb, entry)	places_delete((tb), (entry)->id)
 #endif
 
+/* The heap a session's memory of users or groups is of */
+typedef struct HeapOf
+{
+	Oid			relid;
+	RelStorageId storage;
+} HeapOf;
+
+/* Is of still heap, with the same storage?  It is from now on. */
+static bool
+same_heap(HeapOf *of, Relation heap)
+{
+	bool		same = of->relid == RelationGetRelid(heap) &&
+		StorageEquals(of->storage, RelStorage(heap));
+
+	of->relid = RelationGetRelid(heap);
+	of->storage = RelStorage(heap);
+	return same;
+}
+
 struct Places
 {
 	places_hash *hash;			/* created when first needed */
-	Oid			relid;
-	RelStorageId storage;		/* of the heap the TIDs point into */
+	HeapOf		of;				/* the heap the TIDs point into */
 };
 
 static Places user_places;
@@ -258,6 +276,7 @@ static Places *
 places_of(Relation heap, bool users)
 {
 	Places	   *pl = users ? &user_places : &group_places;
+	bool		same = same_heap(&pl->of, heap);
 
 	if (pl->hash == NULL)
 	{
@@ -269,11 +288,8 @@ places_of(Relation heap, bool users)
 										ALLOCSET_DEFAULT_SIZES);
 		pl->hash = places_create(cxt, 256, NULL);
 	}
-	else if (pl->relid != RelationGetRelid(heap) ||
-			 !StorageEquals(pl->storage, RelStorage(heap)))
+	else if (!same)
 		places_reset(pl->hash);
-	pl->relid = RelationGetRelid(heap);
-	pl->storage = RelStorage(heap);
 	return pl;
 }
 
@@ -324,8 +340,7 @@ struct BlockBuffers
 {
 	Buffer	   *bufs;			/* InvalidBuffer: not known */
 	BlockNumber n;
-	Oid			relid;
-	RelStorageId storage;		/* of the heap the blocks are of */
+	HeapOf		of;				/* the heap the blocks are of */
 };
 
 static BlockBuffers user_buffers;
@@ -336,14 +351,8 @@ buffers_of(Relation heap, bool users)
 {
 	BlockBuffers *bb = users ? &user_buffers : &group_buffers;
 
-	if (bb->relid != RelationGetRelid(heap) ||
-		!StorageEquals(bb->storage, RelStorage(heap)))
-	{
-		if (bb->bufs != NULL)
-			memset(bb->bufs, 0, bb->n * sizeof(Buffer));
-		bb->relid = RelationGetRelid(heap);
-		bb->storage = RelStorage(heap);
-	}
+	if (!same_heap(&bb->of, heap) && bb->bufs != NULL)
+		memset(bb->bufs, 0, bb->n * sizeof(Buffer));
 	return bb;
 }
 
