@@ -678,10 +678,11 @@ prefetch_ahead(IndexScanDesc scan, PkeyProbe *p, Prefetched *pf)
 	int			here = so->currPos.itemIndex;
 	int64		other;
 
-	if (!p->tids.shared || so->currTuples == NULL)
+	if (!p->tids.shared)
 		return;
+	Assert(so->currTuples != NULL); /* xs_want_itup */
 	/* a new leaf page: from the entry the scan is on (a short list: all) */
-	if (so->currPos.currPage != pf->page || pf->buckets < here)
+	if (so->currPos.currPage != pf->page)
 	{
 		pf->page = so->currPos.currPage;
 		pf->buckets = pf->rows = here;
@@ -804,7 +805,6 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 			   *islot = NULL,
 			   *vslot = NULL;
 	ScanKeyData mkeys[2];
-	AttrNumber	m_other = by_group ? gu_rels.m_user_id : gu_rels.m_group_id;
 	int64		n = 0;
 
 	/*
@@ -863,7 +863,7 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	ScanKeyInit(&mkeys[1], 2, BTGreaterEqualStrategyNumber, F_INT8GE,
 				Int64GetDatum(lower));
 	mscan = gu_index_beginscan(r->members, midx, GetActiveSnapshot(), 2, 0);
-	/* the entries' tuples, for prefetch_ahead() even when not index-only */
+	/* the entries' tuples: the other side's id, and for prefetch_ahead() */
 	mscan->xs_want_itup = true;
 	index_rescan(mscan, mkeys, 2, NULL, 0);
 	probe_begin(&oprobe, orel, oidx, by_group, out == OUT_COUNT);
@@ -879,9 +879,7 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 
 		CHECK_FOR_INTERRUPTS();
 		/* the other side's id: the index's second key column */
-		other = index_only ?
-			index_getattr(mscan->xs_itup, 2, mscan->xs_itupdesc, &isnull) :
-			slot_getattr(mslot, m_other, &isnull);
+		other = index_getattr(mscan->xs_itup, 2, mscan->xs_itupdesc, &isnull);
 		prefetch_ahead(mscan, &oprobe, &prefetched);
 		/* a foreign key's row deleted in this snapshot: no row, as a join */
 		if (!probe(&oprobe, DatumGetInt64(other), oslot))

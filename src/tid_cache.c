@@ -240,45 +240,46 @@ typedef struct RowPlace
 #define places_delete_item(tb, entry)	places_delete((tb), (entry)->id)
 #endif
 
-/* The heap a session's memory of users or groups is of */
-typedef struct HeapOf
+/*
+ * What a session keeps of users (else groups): its own row locations, when
+ * they are not shared, and the buffers the heap's blocks were last found
+ * in (see gu_tids_read_buffer()).  Both are of one storage of the heap, and
+ * forgotten when it changes.
+ */
+struct SessionHeap
 {
 	Oid			relid;
 	RelStorageId storage;
-} HeapOf;
-
-/* Is of still heap, with the same storage?  It is from now on. */
-static bool
-same_heap(HeapOf *of, Relation heap)
-{
-	bool		same = of->relid == RelationGetRelid(heap) &&
-		StorageEquals(of->storage, RelStorage(heap));
-
-	of->relid = RelationGetRelid(heap);
-	of->storage = RelStorage(heap);
-	return same;
-}
-
-struct Places
-{
-	places_hash *hash;			/* created when first needed */
-	HeapOf		of;				/* the heap the TIDs point into */
+	places_hash *places;		/* created when first needed */
+	Buffer	   *bufs;			/* by block; InvalidBuffer: not known */
+	BlockNumber nbufs;
 };
 
-static Places user_places;
-static Places group_places;
+static SessionHeap session_heaps[2];	/* users, groups */
 
-/*
- * This session's TIDs of heap (users or groups), emptied first if they may
- * be of another storage.
- */
-static Places *
-places_of(Relation heap, bool users)
+static SessionHeap *
+session_heap(Relation heap, bool users)
 {
-	Places	   *pl = users ? &user_places : &group_places;
-	bool		same = same_heap(&pl->of, heap);
+	SessionHeap *sh = &session_heaps[users ? 0 : 1];
 
-	if (pl->hash == NULL)
+	if (sh->relid != RelationGetRelid(heap) ||
+		!StorageEquals(sh->storage, RelStorage(heap)))
+	{
+		if (sh->places != NULL)
+			places_reset(sh->places);
+		if (sh->bufs != NULL)
+			memset(sh->bufs, 0, sh->nbufs * sizeof(Buffer));
+		sh->relid = RelationGetRelid(heap);
+		sh->storage = RelStorage(heap);
+	}
+	return sh;
+}
+
+/* sh's row locations, the hash table made when first needed */
+static places_hash *
+session_places(SessionHeap *sh)
+{
+	if (sh->places == NULL)
 	{
 		static MemoryContext cxt = NULL;
 
@@ -286,11 +287,9 @@ places_of(Relation heap, bool users)
 			cxt = AllocSetContextCreate(TopMemoryContext,
 										"group_users row locations",
 										ALLOCSET_DEFAULT_SIZES);
-		pl->hash = places_create(cxt, 256, NULL);
+		sh->places = places_create(cxt, 256, NULL);
 	}
-	else if (!same)
-		places_reset(pl->hash);
-	return pl;
+	return sh->places;
 }
 
 /*
@@ -336,63 +335,43 @@ places_put(places_hash *hash, int64 id, ItemPointer tid)
  */
 #define BLOCK_BUFFERS_MAX	(1 << 18)	/* blocks: 1 MB of hints, 2 GB of heap */
 
-struct BlockBuffers
-{
-	Buffer	   *bufs;			/* InvalidBuffer: not known */
-	BlockNumber n;
-	HeapOf		of;				/* the heap the blocks are of */
-};
-
-static BlockBuffers user_buffers;
-static BlockBuffers group_buffers;
-
-static BlockBuffers *
-buffers_of(Relation heap, bool users)
-{
-	BlockBuffers *bb = users ? &user_buffers : &group_buffers;
-
-	if (!same_heap(&bb->of, heap) && bb->bufs != NULL)
-		memset(bb->bufs, 0, bb->n * sizeof(Buffer));
-	return bb;
-}
-
 /* A pin on block of t's heap, as ReadBuffer() gives it */
 Buffer
 gu_tids_read_buffer(GuTids *t, BlockNumber block)
 {
-	BlockBuffers *bb = t->buffers;
+	SessionHeap *sh = t->session;
 	Buffer		buf;
 
 #if PG_VERSION_NUM >= 140000
-	if (block < bb->n && BufferIsValid(bb->bufs[block]) &&
+	if (block < sh->nbufs && BufferIsValid(sh->bufs[block]) &&
 		ReadRecentBuffer(RelStorage(t->heap), MAIN_FORKNUM, block,
-						 bb->bufs[block]))
+						 sh->bufs[block]))
 	{
 		/* counted as ReadBuffer() counts a hit */
 		pgstat_count_buffer_read(t->heap);
 		pgstat_count_buffer_hit(t->heap);
-		return bb->bufs[block];
+		return sh->bufs[block];
 	}
 #endif
 	buf = ReadBuffer(t->heap, block);
-	if (block >= bb->n && block < BLOCK_BUFFERS_MAX)
+	if (block >= sh->nbufs && block < BLOCK_BUFFERS_MAX)
 	{
-		BlockNumber n = Max(bb->n, 1024);
+		BlockNumber n = Max(sh->nbufs, 1024);
 
 		while (n <= block)
 			n *= 2;
-		if (bb->bufs == NULL)
-			bb->bufs = MemoryContextAllocZero(TopMemoryContext,
+		if (sh->bufs == NULL)
+			sh->bufs = MemoryContextAllocZero(TopMemoryContext,
 											  n * sizeof(Buffer));
 		else
 		{
-			bb->bufs = repalloc(bb->bufs, n * sizeof(Buffer));
-			memset(bb->bufs + bb->n, 0, (n - bb->n) * sizeof(Buffer));
+			sh->bufs = repalloc(sh->bufs, n * sizeof(Buffer));
+			memset(sh->bufs + sh->nbufs, 0, (n - sh->nbufs) * sizeof(Buffer));
 		}
-		bb->n = n;
+		sh->nbufs = n;
 	}
-	if (block < bb->n)
-		bb->bufs[block] = buf;
+	if (block < sh->nbufs)
+		sh->bufs[block] = buf;
 	return buf;
 }
 
@@ -436,7 +415,8 @@ gu_tids_prefetch_row(GuTids *t, int64 id)
 	if (!gu_tids_get(t, id, &tid))
 		return;
 	block = ItemPointerGetBlockNumber(&tid);
-	if (block >= t->buffers->n || !BufferIsValid(buf = t->buffers->bufs[block]))
+	if (block >= t->session->nbufs ||
+		!BufferIsValid(buf = t->session->bufs[block]))
 		return;
 	page = (char *) BufferGetBlock(buf);
 	prefetch(GetBufferDescriptor(buf - 1));
@@ -457,13 +437,13 @@ gu_tids_prefetch_row(GuTids *t, int64 id)
 void
 gu_tids_open(GuTids *t, Relation heap, bool users)
 {
-	t->local = NULL;
-	t->shared = false;
+	t->shared = t->local = false;
 	t->heap = heap;
-	t->buffers = NULL;
+	t->session = NULL;
 	if (gu_tid_cache <= 0 || IsolationIsSerializable() ||
 		heap->rd_rel->relam != HEAP_TABLE_AM_OID)
 		return;
+	t->session = session_heap(heap, users);
 	if (shared_tids != NULL)
 	{
 		RelStorageId storage = RelStorage(heap);
@@ -474,8 +454,10 @@ gu_tids_open(GuTids *t, Relation heap, bool users)
 								   sizeof(storage)));
 	}
 	else
-		t->local = places_of(heap, users);
-	t->buffers = buffers_of(heap, users);
+	{
+		t->local = true;
+		(void) session_places(t->session);
+	}
 }
 
 /* The TID remembered for id, if any */
@@ -502,7 +484,7 @@ gu_tids_get(GuTids *t, int64 id, ItemPointer tid)
 	}
 	else
 	{
-		RowPlace   *place = places_lookup(t->local->hash, id);
+		RowPlace   *place = places_lookup(t->session->places, id);
 
 		if (place == NULL)
 			return false;
@@ -541,7 +523,7 @@ gu_tids_put(GuTids *t, int64 id, ItemPointer tid)
 			pg_atomic_write_u64(&bucket[way], word);
 	}
 	else
-		places_put(t->local->hash, id, tid);
+		places_put(t->session->places, id, tid);
 }
 
 /* Forget tid, given by gu_tids_get() for id, which was not id's row */
@@ -563,5 +545,5 @@ gu_tids_forget(GuTids *t, int64 id, ItemPointer tid)
 		}
 	}
 	else
-		places_delete(t->local->hash, id);
+		places_delete(t->session->places, id);
 }

@@ -12,17 +12,16 @@
 #include "storage/itemptr.h"
 #include "utils/relcache.h"
 
-typedef struct Places Places;
-typedef struct BlockBuffers BlockBuffers;
+typedef struct SessionHeap SessionHeap;
 
 /* The remembered TIDs of one table, for the length of one call */
 typedef struct GuTids
 {
 	bool		shared;			/* in shared memory, else this session's */
 	uint64		seed;			/* shared: the table's hash seed */
-	Places	   *local;			/* else: this session's */
+	bool		local;			/* else this session's */
 	Relation	heap;
-	BlockBuffers *buffers;		/* where heap's blocks were last found */
+	SessionHeap *session;		/* this session's of heap (tid_cache.c) */
 } GuTids;
 
 extern int	gu_tid_cache;		/* GUC group_users.tid_cache */
@@ -41,7 +40,7 @@ extern void gu_tids_prefetch_row(GuTids *t, int64 id);
 static inline bool
 gu_tids_in_use(const GuTids *t)
 {
-	return t->shared || t->local != NULL;
+	return t->shared || t->local;
 }
 
 #endif							/* GROUP_USERS_TID_CACHE_H */
