@@ -65,6 +65,9 @@ Options:
 Environment:
   GU_BENCH_NO_BUILD=1  skip scripts/build.sh: use the group_users already
                  installed (e.g. while src/ is being edited and may not build)
+  GU_BENCH_KEEP=1      at the end stop the clusters but keep their directories
+                 (printed), loaded, for experiments: start one again with
+                 runuser -u postgres -- pg_ctl -D DIR/data -l DIR/log start
 EOF
 }
 
@@ -162,7 +165,11 @@ cleanup() {
 		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$d" -m fast -w stop >/dev/null 2>&1 ||
 			runuser -u postgres -- "$PGBIN/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1 || true
 	done
-	rm -rf "$top"
+	if [ "${GU_BENCH_KEEP:-0}" = 1 ]; then
+		echo "GU_BENCH_KEEP=1: clusters kept, stopped: $top/data${scale2:+ and $top/b/data}"
+	else
+		rm -rf "$top"
+	fi
 	exit "$rc"
 }
 trap cleanup EXIT
