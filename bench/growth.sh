@@ -9,6 +9,7 @@
 #
 #   bash bench/growth.sh [--quick] [--rounds N] [--duration S] [--fixed-groups]
 #                        [--clients "1 2"] [--only REGEX] [--shared-buffers SIZE]
+#                        [--huge-pages]
 #
 # Writes bench/results/<date>-growth.md next to the two runs' own reports.
 # Not part of the tests.  See bench/README.md.
@@ -21,7 +22,7 @@ small=1 big=10   # the two scales
 min_ratio=0.8    # the target: TPS at scale 10 >= 0.8 x TPS at scale 1
 
 usage() {
-	sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 	cat <<'EOF'
 Options (passed to bench/run.sh):
   --quick        smoke run: run.sh --quick at both scales, i.e. the quick
@@ -32,6 +33,7 @@ Options (passed to bench/run.sh):
   --warmup S     seconds of an unrecorded run of each script first (default 2)
   --clients L    client counts, space separated (default "1 2")
   --shared-buffers SIZE  the clusters' shared_buffers (default 1GB)
+  --huge-pages   the clusters' shared memory in huge pages (see run.sh --help)
   --only REGEX   only the read cases whose id matches REGEX (default: all
                  read cases; the write cases never run here)
   --fixed-groups keep 10,000 regular groups at scale 10 too (run.sh without
@@ -50,6 +52,7 @@ while [ $# -gt 0 ]; do
 		--rounds|--duration|--warmup|--clients|--shared-buffers) pass+=("$1" "${2:?}"); shift 2 ;;
 		--only) only=${2:?}; shift 2 ;;
 		--fixed-groups) groups=(); shift ;;
+		--huge-pages) pass+=("$1"); shift ;;
 		-h|--help) usage; exit 0 ;;
 		*) echo "growth.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
 	esac

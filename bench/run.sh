@@ -7,7 +7,7 @@
 #
 #   bash bench/run.sh [--scale N] [--quick] [--rounds N] [--duration S]
 #                     [--clients "1 2"] [--only REGEX] [--no-node] [--standby]
-#                     [--interleave-scale N]
+#                     [--interleave-scale N] [--huge-pages]
 #
 # Writes bench/results/<date>-scale<N>.md, bench/results/latest.md and
 # bench/results/latest.png.  Not part of the tests (.ci/run never calls it).
@@ -53,6 +53,15 @@ Options:
   --shared-buffers SIZE
                  the cluster's shared_buffers (default 1GB; the scale-10
                  dataset is 1.7 GB)
+  --huge-pages   the clusters' shared memory in 2 MB huge pages
+                 (huge_pages = on), reserved for them in
+                 /proc/sys/vm/nr_hugepages (root; set back at the end), as
+                 PostgreSQL's documentation advises for a big buffer pool.
+                 Each pgbench run opens new connections, and a new backend
+                 maps the shared memory page by page as it first touches it:
+                 with 4 kB pages a read of a 2 GB dataset then pays a page
+                 fault for each page it meets first, which a short run
+                 measures as much as the call (PostgreSQL 15 or later)
   --standby      also make a streaming hot standby of the cluster and run the
                  read cases' function and SELECT 1 on it, interleaved with the
                  same scripts on the primary ("Reads on a hot standby")
@@ -72,7 +81,7 @@ EOF
 }
 
 orig_args="$*"
-scale=1 scale2="" scale_groups=0 quick=0 rounds="" duration="" warmup="" clients="1 2" only="" node_bench=1 standby=0 shared_buffers=1GB
+scale=1 scale2="" scale_groups=0 quick=0 rounds="" duration="" warmup="" clients="1 2" only="" node_bench=1 standby=0 shared_buffers=1GB huge_pages=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--scale) scale=${2:?}; shift 2 ;;
@@ -88,6 +97,7 @@ while [ $# -gt 0 ]; do
 		--no-node) node_bench=0; shift ;;
 		--shared-buffers) shared_buffers=${2:?}; shift 2 ;;
 		--standby) standby=1; shift ;;
+		--huge-pages) huge_pages=1; shift ;;
 		-h|--help) usage; exit 0 ;;
 		*) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -96,6 +106,10 @@ done
 [[ $scale =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --scale takes a positive integer" >&2; exit 2; }
 [[ -z $scale2 || $scale2 =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --interleave-scale takes a positive integer" >&2; exit 2; }
 [[ -z $scale2 || $standby -eq 0 ]] || { echo "run.sh: --interleave-scale and --standby do not go together" >&2; exit 2; }
+if [ "$huge_pages" -eq 1 ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "run.sh: --huge-pages reserves huge pages in /proc/sys/vm/nr_hugepages: run it as root" >&2; exit 2; }
+	[ "$pg_major" -ge 15 ] || { echo "run.sh: --huge-pages needs PostgreSQL 15 or later (shared_memory_size_in_huge_pages)" >&2; exit 2; }
+fi
 for c in $clients; do [[ $c =~ ^[1-9][0-9]?$ ]] || { echo "run.sh: bad client count $c" >&2; exit 2; }; done
 
 if [ "$quick" -eq 1 ]; then
@@ -156,6 +170,22 @@ stop_standby() {
 	fi
 	rm -rf "$sdata" "$ssock"
 }
+hp_before=""   # /proc/sys/vm/nr_hugepages before --huge-pages raised it
+# reserve_huge_pages DATADIR: with --huge-pages, as many more huge pages as
+# the cluster in DATADIR (configured, not running) will ask for
+reserve_huge_pages() {
+	local need want have
+	[ "$huge_pages" -eq 1 ] || return 0
+	need=$(runuser -u postgres -- "$PGBIN/postgres" -D "$1" -C shared_memory_size_in_huge_pages)
+	[[ $need =~ ^[0-9]+$ && $need -gt 0 ]] || { echo "run.sh: the cluster in $1 says it needs '$need' huge pages" >&2; exit 1; }
+	[ -n "$hp_before" ] || hp_before=$(cat /proc/sys/vm/nr_hugepages)
+	want=$(($(cat /proc/sys/vm/nr_hugepages) + need))
+	echo "$want" >/proc/sys/vm/nr_hugepages
+	have=$(cat /proc/sys/vm/nr_hugepages)
+	[ "$have" -ge "$want" ] ||
+		{ echo "run.sh: --huge-pages: the kernel gave $have of the $want huge pages asked for (memory too fragmented or too small?)" >&2; exit 1; }
+	echo "huge pages: $need reserved for $1 ($have in all)"
+}
 cleanup() {
 	local rc=$? d
 	trap - EXIT INT TERM
@@ -165,6 +195,8 @@ cleanup() {
 		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$d" -m fast -w stop >/dev/null 2>&1 ||
 			runuser -u postgres -- "$PGBIN/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1 || true
 	done
+	# the huge pages reserved for the clusters (--huge-pages), given back
+	[ -z "$hp_before" ] || echo "$hp_before" >/proc/sys/vm/nr_hugepages || true
 	if [ "${GU_BENCH_KEEP:-0}" = 1 ]; then
 		echo "GU_BENCH_KEEP=1: clusters kept, stopped: $top/data${scale2:+ and $top/b/data}"
 	else
@@ -262,6 +294,10 @@ synchronous_commit = on               # the default, kept: commits wait for the 
 jit = off                             # JIT compile time would swamp the big-group statements
 shared_preload_libraries = 'group_users'  # row locations shared by all sessions (README: Settings)
 EOF
+	if [ "$huge_pages" -eq 1 ]; then
+		echo "huge_pages = on                       # --huge-pages" >>"$pgdata/postgresql.conf"
+		reserve_huge_pages "$pgdata"
+	fi
 	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdata" -l "$work/logs/server.log" -w -t 60 start >/dev/null
 	echo "cluster: $pgdata, socket $sock, port $port (no TCP)"
 
@@ -359,7 +395,8 @@ write_meta() {
 				WHERE name IN ('shared_buffers', 'synchronous_commit', 'fsync', 'wal_sync_method', 'work_mem',
 				               'max_connections', 'jit', 'max_wal_size', 'checkpoint_timeout', 'autovacuum',
 				               'max_parallel_workers_per_gather', 'effective_cache_size', 'listen_addresses',
-				               'random_page_cost', 'shared_preload_libraries', 'group_users.shared_tid_cache')
+				               'random_page_cost', 'shared_preload_libraries', 'group_users.shared_tid_cache',
+				               'huge_pages')
 				ORDER BY name" \
 			-c "SELECT 'dataset', format('users: %s (%s read, %s writer users)', (SELECT count(*) FROM group_users.users), $nusers, $nwriters)" \
 			-c "SELECT 'dataset', format('groups: %s (%s regular, 3 special, %s empty for writes)', (SELECT count(*) FROM group_users.groups), $ngroups, $nbench)" \
@@ -455,6 +492,7 @@ unix_socket_directories = '$ssock'
 hot_standby = on
 max_standby_streaming_delay = -1
 EOF
+	reserve_huge_pages "$sdata"
 	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$sdata" -l "$work/logs/standby.log" -w -t 600 start >/dev/null
 	[ "$("${SPSQL[@]}" -At -c "SELECT pg_is_in_recovery()")" = t ] ||
 		{ echo "run.sh: the standby is not in recovery" >&2; exit 1; }
