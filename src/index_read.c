@@ -490,6 +490,16 @@ probe_fetch(PkeyProbe *p, ItemPointer tid, TupleTableSlot *slot)
 	return found;
 }
 
+/* Where slot's tuple, of a heap page, begins on it (GuPlace's pos) */
+static inline uint16
+slot_pos(TupleTableSlot *slot)
+{
+	BufferHeapTupleTableSlot *bslot = (BufferHeapTupleTableSlot *) slot;
+
+	Assert(TTS_IS_BUFFERTUPLE(slot) && BufferIsValid(bslot->buffer));
+	return gu_place_pos(BufferGetPage(bslot->buffer), bslot->base.tuple->t_data);
+}
+
 /*
  * The row of id at its remembered TID, if there is one, visible to the
  * snapshot and still of id; else forget the TID.
@@ -497,13 +507,13 @@ probe_fetch(PkeyProbe *p, ItemPointer tid, TupleTableSlot *slot)
 static bool
 probe_place(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 {
+	GuPlace		place;
 	ItemPointerData tid;
-	ItemPointerData start;
 	bool		isnull;
 
-	if (!gu_tids_get(&p->tids, id, &tid))
+	if (!gu_tids_get(&p->tids, id, &place))
 		return false;
-	start = tid;
+	tid = place.tid;
 	/* VACUUM may have cut the table's end off since: read no further */
 	if (p->nblocks == InvalidBlockNumber)
 		p->nblocks = RelationGetNumberOfBlocks(p->heap);
@@ -514,10 +524,20 @@ probe_place(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 			Datum		found = slot_getattr(slot, p->id_attno, &isnull);
 
 			if (!isnull && DatumGetInt64(found) == id)
+			{
+				uint16		pos = slot_pos(slot);
+
+				/* not known (an index-only probe put it), or moved */
+				if (p->tids.shared && pos != place.pos)
+				{
+					place.pos = pos;
+					gu_tids_put(&p->tids, id, &place);
+				}
 				return true;
+			}
 		}
 	}
-	gu_tids_forget(&p->tids, id, &start);
+	gu_tids_forget(&p->tids, id, &place);
 	return false;
 }
 
@@ -570,7 +590,7 @@ probe_rescan(PkeyProbe *p, int64 id)
 static bool
 probe(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 {
-	ItemPointerData tid;
+	GuPlace		place;
 
 	if (gu_tids_in_use(&p->tids) && probe_place(p, id, slot))
 		return true;
@@ -604,12 +624,16 @@ probe(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 		if (p->entry < id)
 			continue;			/* an id in between, not asked for */
 		/* the entry's TID: fetching moves it along a HOT chain */
-		tid = p->scan->xs_heaptid;
+		place.tid = p->scan->xs_heaptid;
 		if (entry_visible(p->scan, p->index_only, &p->vmbuf, slot))
 		{
 			/* a descent saved next time; reading on is cheap already */
 			if (gu_tids_in_use(&p->tids) && p->scan == p->eq)
-				gu_tids_put(&p->tids, id, &tid);
+			{
+				/* index-only: not fetched, the next probe_place() puts it */
+				place.pos = p->index_only ? 0 : slot_pos(slot);
+				gu_tids_put(&p->tids, id, &place);
+			}
 			return true;
 		}
 		/* a dead version: the next entry may be of id still */

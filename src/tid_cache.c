@@ -20,11 +20,12 @@
  * Two homes, the same rules:
  *	 - shared: when the library is in shared_preload_libraries, one table in
  *	   shared memory (group_users.shared_tid_cache) for every session of
- *	   every database.  Two-way: each id has a bucket of two slots in
+ *	   every database.  Four-way: each id has a bucket of four slots in
  *	   one cache line (see shared_bucket()), each slot one 64-bit word
- *	   (block, offset and a 16-bit tag), read and written atomically, so
- *	   no lock is taken and a reader never sees half of a write.  A third
- *	   id in a full bucket simply takes one of its slots.
+ *	   (block, offset, the tuple's place on the page and a tag), read and
+ *	   written atomically, so no lock is taken and a reader never sees
+ *	   half of a write.  A fifth id in a full bucket simply takes one of
+ *	   its slots.
  *	   The hash is seeded with the database and the relation's storage, so
  *	   a rewritten table (TRUNCATE, VACUUM FULL, CLUSTER) starts afresh.
  *	 - local: otherwise, each session's own hash table, of at most
@@ -38,6 +39,7 @@
 #include "group_users.h"
 #include "tid_cache.h"
 
+#include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/pg_am.h"
 #include "common/hashfn.h"
@@ -70,8 +72,8 @@ typedef RelFileNode RelStorageId;
  * Shared
  * ---------------------------------------------------------------------
  */
-#define SLOT_RUN	512			/* 8 kB of buckets: see shared_bucket() */
-#define SLOT_WAYS	2			/* slots a bucket */
+#define SLOT_RUN	512			/* 16 kB of buckets: see shared_bucket() */
+#define SLOT_WAYS	4			/* slots a bucket: half a cache line */
 
 typedef struct SharedTids
 {
@@ -172,16 +174,38 @@ mix64(uint64 x)
 
 /*
  * A slot's word: the TID's block in the low 32 bits, its offset in the
- * next 16, and a tag of the id's run above.  0 is empty (no offset is 0).
+ * next OFFSET_BITS, the place of the tuple on the page (GuPlace's pos) in
+ * the next POS_BITS, and a tag of the id's run above (13 bits with 8 kB
+ * pages).  0 is empty (no offset is 0).
  */
-#define SLOT_TAG(run_hash)	((run_hash) & UINT64CONST(0xFFFF000000000000))
+#define PAGE_BITS	(BLCKSZ > 16384 ? 15 : BLCKSZ > 8192 ? 14 : \
+					 BLCKSZ > 4096 ? 13 : BLCKSZ > 2048 ? 12 : \
+					 BLCKSZ > 1024 ? 11 : 10)
+#define OFFSET_BITS	(PAGE_BITS - 4)
+#define POS_BITS	(PAGE_BITS - 3) /* in GU_POS_UNITs */
+#define TAG_SHIFT	(32 + OFFSET_BITS + POS_BITS)
+#define SLOT_TAG(run_hash)	((run_hash) & ~((UINT64CONST(1) << TAG_SHIFT) - 1))
+
+StaticAssertDecl((1 << PAGE_BITS) == BLCKSZ, "PAGE_BITS is BLCKSZ's");
+StaticAssertDecl(GU_POS_UNIT == 8, "POS_BITS is for 8-byte units");
+StaticAssertDecl(MaxHeapTuplesPerPage < (1 << OFFSET_BITS),
+				 "a heap page's offsets fit OFFSET_BITS");
 
 static inline uint64
-slot_word(uint64 run_hash, ItemPointer tid)
+slot_word(uint64 run_hash, const GuPlace *place)
 {
 	return SLOT_TAG(run_hash) |
-		((uint64) ItemPointerGetOffsetNumberNoCheck(tid) << 32) |
-		(uint64) ItemPointerGetBlockNumberNoCheck(tid);
+		((uint64) place->pos << (32 + OFFSET_BITS)) |
+		((uint64) ItemPointerGetOffsetNumberNoCheck(&place->tid) << 32) |
+		(uint64) ItemPointerGetBlockNumberNoCheck(&place->tid);
+}
+
+static inline void
+slot_place(uint64 word, GuPlace *place)
+{
+	ItemPointerSet(&place->tid, (BlockNumber) (word & 0xFFFFFFFF),
+				   (OffsetNumber) ((word >> 32) & ((1 << OFFSET_BITS) - 1)));
+	place->pos = (uint16) ((word >> (32 + OFFSET_BITS)) & ((1 << POS_BITS) - 1));
 }
 
 /*
@@ -193,9 +217,11 @@ slot_word(uint64 run_hash, ItemPointer tid)
  * small table's ids over all of the shared memory, a cache (and TLB) miss
  * each.  The ids of one run never share a bucket, so the ids a bucket may
  * hold differ in their run: the run's hash (its top bits, the tag) tells
- * them apart.  Runs overlap where their hashes fall close: with one slot a
- * bucket, a quarter of a million-user table's ids lost theirs to another
- * run's; with two, about one in thirty has a third id to share with.
+ * them apart.  Runs overlap where their hashes fall close: at 1M users
+ * and 32 MB, with one slot a bucket a quarter of the ids lost theirs to
+ * another run's; with two, one in thirty (a count of a group's 100
+ * members descended the primary key 3.4 times); with four, that many
+ * slots in the same memory, one in 200 or so.
  */
 static inline pg_atomic_uint64 *
 shared_bucket(GuTids *t, int64 id, uint64 *run_hash)
@@ -300,7 +326,7 @@ session_places(SessionHeap *sh)
  * never found in it.
  */
 static void
-places_put(places_hash *hash, int64 id, ItemPointer tid)
+places_put(places_hash *hash, int64 id, const ItemPointerData *tid)
 {
 	bool		found;
 
@@ -399,22 +425,22 @@ gu_tids_prefetch(GuTids *t, int64 id)
 }
 
 /*
- * Bring what reading id's row will touch first towards the CPU's cache:
- * the descriptor of the buffer its block was last in, the page's header
- * and the row's line pointer.  The page is not pinned: its addresses are
- * only prefetched, never read.
+ * Bring what reading id's row will touch towards the CPU's cache: the
+ * descriptor of the buffer its block was last in, the page's header, the
+ * row's line pointer and, where it was when last read, the tuple.  The
+ * page is not pinned: its addresses are only prefetched, never read.
  */
 void
 gu_tids_prefetch_row(GuTids *t, int64 id)
 {
-	ItemPointerData tid;
+	GuPlace		place;
 	BlockNumber block;
 	Buffer		buf;
 	char	   *page;
 
-	if (!gu_tids_get(t, id, &tid))
+	if (!gu_tids_get(t, id, &place))
 		return;
-	block = ItemPointerGetBlockNumber(&tid);
+	block = ItemPointerGetBlockNumber(&place.tid);
 	if (block >= t->session->nbufs ||
 		!BufferIsValid(buf = t->session->bufs[block]))
 		return;
@@ -422,7 +448,9 @@ gu_tids_prefetch_row(GuTids *t, int64 id)
 	prefetch(GetBufferDescriptor(buf - 1));
 	prefetch(page);
 	prefetch(page + SizeOfPageHeaderData +
-			 (ItemPointerGetOffsetNumber(&tid) - 1) * sizeof(ItemIdData));
+			 (ItemPointerGetOffsetNumber(&place.tid) - 1) * sizeof(ItemIdData));
+	if (place.pos != 0)
+		prefetch(page + place.pos * GU_POS_UNIT);
 }
 
 /* ---------------------------------------------------------------------
@@ -460,9 +488,9 @@ gu_tids_open(GuTids *t, Relation heap, bool users)
 	}
 }
 
-/* The TID remembered for id, if any */
+/* The place remembered for id, if any */
 bool
-gu_tids_get(GuTids *t, int64 id, ItemPointer tid)
+gu_tids_get(GuTids *t, int64 id, GuPlace *place)
 {
 	if (t->shared)
 	{
@@ -475,8 +503,7 @@ gu_tids_get(GuTids *t, int64 id, ItemPointer tid)
 
 			if (slot_of_run(word, run_hash))
 			{
-				ItemPointerSet(tid, (BlockNumber) (word & 0xFFFFFFFF),
-							   (OffsetNumber) ((word >> 32) & 0xFFFF));
+				slot_place(word, place);
 				return true;
 			}
 		}
@@ -484,51 +511,55 @@ gu_tids_get(GuTids *t, int64 id, ItemPointer tid)
 	}
 	else
 	{
-		RowPlace   *place = places_lookup(t->session->places, id);
+		RowPlace   *row = places_lookup(t->session->places, id);
 
-		if (place == NULL)
+		if (row == NULL)
 			return false;
-		*tid = place->tid;
+		place->tid = row->tid;
+		place->pos = 0;
 		return true;
 	}
 }
 
-/* Remember tid, where the primary key's entry of id points */
+/* Remember place, where the primary key's entry of id points */
 void
-gu_tids_put(GuTids *t, int64 id, ItemPointer tid)
+gu_tids_put(GuTids *t, int64 id, const GuPlace *place)
 {
 	if (t->shared)
 	{
 		uint64		run_hash;
 		pg_atomic_uint64 *bucket = shared_bucket(t, id, &run_hash);
-		uint64		word = slot_word(run_hash, tid);
-		uint64		w0 = pg_atomic_read_u64(&bucket[0]);
-		uint64		w1 = pg_atomic_read_u64(&bucket[1]);
-		int			way;
+		uint64		word = slot_word(run_hash, place);
+		uint64		w[SLOT_WAYS];
+		int			way = -1;
 
-		StaticAssertStmt(SLOT_WAYS == 2, "a bucket is two slots");
+		StaticAssertStmt((SLOT_WAYS & (SLOT_WAYS - 1)) == 0,
+						 "a victim is picked by bits of the hash");
 		/* id's own slot, else an empty one, else the run's victim */
-		if (slot_of_run(w0, run_hash))
-			way = 0;
-		else if (slot_of_run(w1, run_hash))
-			way = 1;
-		else if (w0 == 0)
-			way = 0;
-		else if (w1 == 0)
-			way = 1;
-		else
-			way = (run_hash >> 47) & 1;
+		for (int i = 0; i < SLOT_WAYS; i++)
+		{
+			w[i] = pg_atomic_read_u64(&bucket[i]);
+			if (slot_of_run(w[i], run_hash))
+			{
+				way = i;
+				break;
+			}
+			if (w[i] == 0 && way < 0)
+				way = i;
+		}
+		if (way < 0)
+			way = (run_hash >> 44) & (SLOT_WAYS - 1);
 		/* a store only when it changes: the line stays shared otherwise */
-		if ((way == 0 ? w0 : w1) != word)
+		if (w[way] != word)
 			pg_atomic_write_u64(&bucket[way], word);
 	}
 	else
-		places_put(t->session->places, id, tid);
+		places_put(t->session->places, id, &place->tid);
 }
 
-/* Forget tid, given by gu_tids_get() for id, which was not id's row */
+/* Forget place, given by gu_tids_get() for id, which was not id's row */
 void
-gu_tids_forget(GuTids *t, int64 id, ItemPointer tid)
+gu_tids_forget(GuTids *t, int64 id, const GuPlace *place)
 {
 	if (t->shared)
 	{
@@ -538,7 +569,7 @@ gu_tids_forget(GuTids *t, int64 id, ItemPointer tid)
 		/* unless another session has put a newer one there meanwhile */
 		for (int way = 0; way < SLOT_WAYS; way++)
 		{
-			uint64		word = slot_word(run_hash, tid);
+			uint64		word = slot_word(run_hash, place);
 
 			if (pg_atomic_compare_exchange_u64(&bucket[way], &word, 0))
 				break;

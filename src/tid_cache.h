@@ -14,6 +14,26 @@
 
 typedef struct SessionHeap SessionHeap;
 
+/*
+ * Where a row was found: its TID, as the primary key's entry points, and
+ * (shared only) where on its page its visible version began, for
+ * prefetching: in 8-byte units, 0 if not known.  Both only hints.
+ */
+typedef struct GuPlace
+{
+	ItemPointerData tid;
+	uint16		pos;
+} GuPlace;
+
+#define GU_POS_UNIT 8
+
+/* GuPlace's pos of a tuple that begins at tuple on page */
+static inline uint16
+gu_place_pos(const void *page, const void *tuple)
+{
+	return (uint16) (((const char *) tuple - (const char *) page) / GU_POS_UNIT);
+}
+
 /* The remembered TIDs of one table, for the length of one call */
 typedef struct GuTids
 {
@@ -29,9 +49,9 @@ extern int	gu_shared_tid_cache;	/* GUC group_users.shared_tid_cache, kB */
 
 extern void gu_tid_cache_init(void);
 extern void gu_tids_open(GuTids *t, Relation heap, bool users);
-extern bool gu_tids_get(GuTids *t, int64 id, ItemPointer tid);
-extern void gu_tids_put(GuTids *t, int64 id, ItemPointer tid);
-extern void gu_tids_forget(GuTids *t, int64 id, ItemPointer tid);
+extern bool gu_tids_get(GuTids *t, int64 id, GuPlace *place);
+extern void gu_tids_put(GuTids *t, int64 id, const GuPlace *place);
+extern void gu_tids_forget(GuTids *t, int64 id, const GuPlace *place);
 extern Buffer gu_tids_read_buffer(GuTids *t, BlockNumber block);
 extern void gu_tids_prefetch(GuTids *t, int64 id);
 extern void gu_tids_prefetch_row(GuTids *t, int64 id);

@@ -93,7 +93,7 @@ my ($count_u, $count_g, $first) = split /\n/, descents('postgres', '');
 is("$count_u $count_g", '300 30', 'every user and group read');
 cmp_ok($first, '>=', 330, 'the first session descends for every row');
 # the next sessions find them at their TIDs (where the 30 groups' run of
-# buckets falls on the users', each keeps a slot of the two)
+# buckets falls on the users', each keeps a slot of the four)
 my (undef, undef, $second) = split /\n/, descents('postgres', '');
 is($second, '0', 'the next session finds the rows without descents');
 # ... unless its own setting turns the locations off
@@ -138,33 +138,34 @@ INSERT INTO group_users.group_users (user_id, group_id)
 });
 compare('postgres', 'truncated and filled again');
 
-# The smallest table (8kB: 512 buckets of two slots), and 256kB of shared
+# The smallest table (16kB: 512 buckets of four slots), and 256kB of shared
 # buffers, so that pages leave the buffers they were remembered in
 $node->append_conf('postgresql.conf', qq{
-group_users.shared_tid_cache = '8kB'
+group_users.shared_tid_cache = '16kB'
 shared_buffers = '256kB'
 });
 $node->restart;
 is( $node->safe_psql(
 		'postgres',
-		q{SELECT size BETWEEN 8192 AND 8192 + 1024 FROM pg_shmem_allocations
+		q{SELECT size BETWEEN 16384 AND 16384 + 1024 FROM pg_shmem_allocations
 		   WHERE name = 'group_users row locations'}),
 	't',
-	'8kB of shared memory are allocated');
-# users 1-511 fill 511 of the 512 buckets, and groups 1-30 share 29 of them
-# at least: with one slot a bucket, those would keep taking each other's
+	'16kB of shared memory are allocated');
+# a run of 512 ids takes all 512 buckets: users 1-1535, three runs, and
+# groups 1-30 put up to four ids in each bucket; with two slots a bucket,
+# they would keep taking each other's
 $node->safe_psql(
 	'postgres', q{
 INSERT INTO group_users.users (id, username)
-  SELECT i, 'more' || i FROM generate_series(301, 511) i;
+  SELECT i, 'more' || i FROM generate_series(301, 1535) i;
 INSERT INTO group_users.group_users (user_id, group_id)
-  SELECT u, 1 + u % 30 FROM generate_series(301, 511) u;
+  SELECT u, 1 + u % 30 FROM generate_series(301, 1535) u;
 });
-my (undef, undef, $fill) = split /\n/, descents('postgres', '', 511);
-my (undef, undef, $shared) = split /\n/, descents('postgres', '', 511);
+my (undef, undef, $fill) = split /\n/, descents('postgres', '', 1535);
+my (undef, undef, $shared) = split /\n/, descents('postgres', '', 1535);
 diag("descents in 512 buckets: first $fill, second $shared");
-cmp_ok($fill, '>=', 541, '512 buckets: the first session descends for every row');
-is($shared, '0', '512 buckets: two runs of ids share them without descents');
+cmp_ok($fill, '>=', 1565, '512 buckets: the first session descends for every row');
+is($shared, '0', '512 buckets: four runs of ids share them without descents');
 # then 3,000 users: ids keep taking each other's slots, and the rows read
 # keep pushing each other's pages out of the buffers
 my $evicted = q{SELECT heap_blks_read FROM pg_statio_user_tables
@@ -173,14 +174,14 @@ my $read_before = $node->safe_psql('postgres', $evicted);
 $node->safe_psql(
 	'postgres', q{
 INSERT INTO group_users.users (id, username)
-  SELECT i, 'more' || i FROM generate_series(512, 3000) i;
+  SELECT i, 'more' || i FROM generate_series(1536, 3000) i;
 INSERT INTO group_users.groups (id, name) VALUES (31, 'big');
 INSERT INTO group_users.group_users (user_id, group_id)
   SELECT u, 31 FROM generate_series(1, 3000, 2) u;
 });
 $node->safe_psql('postgres',
 	'SELECT count(group_users.user_with_groups(i)) FROM generate_series(1, 3000) i');
-compare('postgres', 'a table of 1024 slots');
+compare('postgres', 'a table of 2048 slots');
 # (the sessions' statistics reach the view once they have ended)
 ok( $node->poll_query_until('postgres',
 		"SELECT ($evicted) > $read_before + 100"),
