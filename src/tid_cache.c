@@ -221,7 +221,7 @@ slot_place(uint64 word, GuPlace *place)
  * and 32 MB, with one slot a bucket a quarter of the ids lost theirs to
  * another run's; with two, one in thirty (a count of a group's 100
  * members descended the primary key 3.4 times); with four, that many
- * slots in the same memory, one in 200 or so.
+ * slots in the same memory, one in 250 (0.4 times).
  */
 static inline pg_atomic_uint64 *
 shared_bucket(GuTids *t, int64 id, uint64 *run_hash)
