@@ -326,7 +326,7 @@ session_places(SessionHeap *sh)
  * never found in it.
  */
 static void
-places_put(places_hash *hash, int64 id, const ItemPointerData *tid)
+places_put(places_hash *hash, int64 id, const GuPlace *place)
 {
 	bool		found;
 
@@ -343,7 +343,7 @@ places_put(places_hash *hash, int64 id, const ItemPointerData *tid)
 		if (victim != NULL)
 			places_delete_item(hash, victim);
 	}
-	places_insert(hash, id, &found)->tid = *tid;
+	places_insert(hash, id, &found)->tid = place->tid;
 }
 
 /* ---------------------------------------------------------------------
@@ -554,7 +554,7 @@ gu_tids_put(GuTids *t, int64 id, const GuPlace *place)
 			pg_atomic_write_u64(&bucket[way], word);
 	}
 	else
-		places_put(t->session->places, id, &place->tid);
+		places_put(t->session->places, id, place);
 }
 
 /* Forget place, given by gu_tids_get() for id, which was not id's row */
