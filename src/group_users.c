@@ -72,12 +72,13 @@ _PG_init(void)
 		DefineCustomIntVariable("group_users.shared_tid_cache",
 								"Shared memory for the row locations of users and groups, kept for every session.",
 								"Used, instead of each session's own, when group_users is in "
-								"shared_preload_libraries.  8 bytes a row location; 0 turns it off.",
+								"shared_preload_libraries.  8 bytes a row location; 0 turns it off, "
+								"else at least 16kB.",
 								&gu_shared_tid_cache,
 								32768, 0, INT_MAX / 2,
 								PGC_POSTMASTER,
 								GUC_UNIT_KB,
-								NULL, NULL, NULL);
+								gu_shared_tid_cache_check, NULL, NULL);
 	gu_tid_cache_init();
 
 	/* a misspelt group_users.* setting is an error (before 15, a warning) */

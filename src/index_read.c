@@ -525,12 +525,10 @@ probe_place(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 
 			if (!isnull && DatumGetInt64(found) == id)
 			{
-				uint16		pos = slot_pos(slot);
-
-				/* not known (an index-only probe put it), or moved */
-				if (p->tids.shared && pos != place.pos)
+				/* its place not known (an index-only probe put it), or moved */
+				if (p->tids.shared && slot_pos(slot) != place.pos)
 				{
-					place.pos = pos;
+					place.pos = slot_pos(slot);
 					gu_tids_put(&p->tids, id, &place);
 				}
 				return true;

@@ -84,6 +84,28 @@ typedef struct SharedTids
 
 static SharedTids *shared_tids = NULL;
 
+StaticAssertDecl(GU_SHARED_TID_CACHE_MIN * 1024 ==
+				 SLOT_RUN * SLOT_WAYS * sizeof(pg_atomic_uint64),
+				 "the least shared table holds one run's buckets");
+
+/*
+ * group_users.shared_tid_cache: 0, or room for one run's buckets at least.
+ * A smaller table could not be used, and a setting that silently turned
+ * the sharing off would be a surprise: it is refused (in the file, at
+ * start, PostgreSQL then warns and keeps the default).
+ */
+bool
+gu_shared_tid_cache_check(int *newval, void **extra, GucSource source)
+{
+	(void) extra;
+	(void) source;
+	if (*newval == 0 || *newval >= GU_SHARED_TID_CACHE_MIN)
+		return true;
+	GUC_check_errdetail("group_users.shared_tid_cache is 0 (off) or at least %dkB.",
+						GU_SHARED_TID_CACHE_MIN);
+	return false;
+}
+
 #if PG_VERSION_NUM >= 150000
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 #endif
@@ -96,8 +118,8 @@ shared_slots(void)
 	uint64		bytes = (uint64) gu_shared_tid_cache * 1024;
 	uint64		slots = 1;
 
-	if (bytes < SLOT_RUN * SLOT_WAYS * sizeof(pg_atomic_uint64))
-		return 0;
+	if (bytes < GU_SHARED_TID_CACHE_MIN * 1024)
+		return 0;				/* 0: gu_shared_tid_cache_check() */
 	while (slots * 2 * sizeof(pg_atomic_uint64) <= bytes)
 		slots *= 2;
 	return slots;

@@ -10,6 +10,7 @@
 
 #include "storage/buf.h"
 #include "storage/itemptr.h"
+#include "utils/guc.h"
 #include "utils/relcache.h"
 
 typedef struct SessionHeap SessionHeap;
@@ -47,7 +48,12 @@ typedef struct GuTids
 extern int	gu_tid_cache;		/* GUC group_users.tid_cache */
 extern int	gu_shared_tid_cache;	/* GUC group_users.shared_tid_cache, kB */
 
+/* group_users.shared_tid_cache's least size but 0: one run's buckets */
+#define GU_SHARED_TID_CACHE_MIN 16	/* kB */
+
 extern void gu_tid_cache_init(void);
+extern bool gu_shared_tid_cache_check(int *newval, void **extra,
+									  GucSource source);
 extern void gu_tids_open(GuTids *t, Relation heap, bool users);
 extern bool gu_tids_get(GuTids *t, int64 id, GuPlace *place);
 extern void gu_tids_put(GuTids *t, int64 id, const GuPlace *place);

@@ -194,6 +194,22 @@ SELECT count(*) FILTER (WHERE u.username IS DISTINCT FROM m.username)
 	'0',
 	'the big group: every member as the table has it');
 
+# less than one run's buckets (16kB) could not be used: refused, with what
+# it takes, rather than silently not sharing (an extension's setting in
+# the file: PostgreSQL warns and keeps the default)
+$node->append_conf('postgresql.conf', "group_users.shared_tid_cache = '8kB'");
+$node->restart;
+like(
+	slurp_file($node->logfile),
+	qr/invalid value for parameter "group_users.shared_tid_cache": 8.*\n.*is 0 \(off\) or at least 16kB/,
+	'8kB: refused, saying what it takes');
+is( $node->safe_psql(
+		'postgres',
+		q{SELECT current_setting('group_users.shared_tid_cache'), count(*)
+		    FROM pg_shmem_allocations WHERE name = 'group_users row locations'}),
+	'32MB|1',
+	'8kB: the default is kept, and the locations are shared');
+
 # 0: no shared memory, each session keeps its own
 $node->append_conf('postgresql.conf', "group_users.shared_tid_cache = 0");
 $node->restart;
