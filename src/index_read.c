@@ -411,7 +411,6 @@ typedef struct PkeyProbe
 	GuTids		tids;			/* remembered TIDs (tid_cache.c) */
 	AttrNumber	id_attno;		/* the heap's primary key column */
 	Buffer		cbuf;			/* pinned: the heap page last fetched from */
-	BlockNumber nblocks;		/* the heap's size, looked up when needed */
 } PkeyProbe;
 
 /*
@@ -440,7 +439,6 @@ probe_begin(PkeyProbe *p, Relation heap, Relation index, bool users,
 	/* even an index-only probe: one heap page costs less than a descent */
 	gu_tids_open(&p->tids, heap, users);
 	p->id_attno = users ? gu_rels.u_id : gu_rels.g_id;
-	p->nblocks = InvalidBlockNumber;
 }
 
 static void
@@ -459,7 +457,8 @@ probe_end(PkeyProbe *p)
 /*
  * heapam_index_fetch_tuple() for one TID of the heap (the tables are
  * heap: see gu_tids_open()), its page pinned through the block's recent
- * buffer when there is one.  Moves tid along the HOT chain.
+ * buffer when there is one; false too if the heap has no such block.
+ * Moves tid along the HOT chain.
  */
 static bool
 probe_fetch(PkeyProbe *p, ItemPointer tid, TupleTableSlot *slot)
@@ -475,6 +474,8 @@ probe_fetch(PkeyProbe *p, ItemPointer tid, TupleTableSlot *slot)
 		if (BufferIsValid(p->cbuf))
 			ReleaseBuffer(p->cbuf);
 		p->cbuf = gu_tids_read_buffer(&p->tids, block);
+		if (!BufferIsValid(p->cbuf))
+			return false;		/* past the heap's end */
 		heap_page_prune_opt(p->heap, p->cbuf);
 	}
 	LockBuffer(p->cbuf, BUFFER_LOCK_SHARE);
@@ -514,25 +515,19 @@ probe_place(PkeyProbe *p, int64 id, TupleTableSlot *slot)
 	if (!gu_tids_get(&p->tids, id, &place))
 		return false;
 	tid = place.tid;
-	/* VACUUM may have cut the table's end off since: read no further */
-	if (p->nblocks == InvalidBlockNumber)
-		p->nblocks = RelationGetNumberOfBlocks(p->heap);
-	if (ItemPointerGetBlockNumber(&tid) < p->nblocks)
+	if (probe_fetch(p, &tid, slot))
 	{
-		if (probe_fetch(p, &tid, slot))
-		{
-			Datum		found = slot_getattr(slot, p->id_attno, &isnull);
+		Datum		found = slot_getattr(slot, p->id_attno, &isnull);
 
-			if (!isnull && DatumGetInt64(found) == id)
+		if (!isnull && DatumGetInt64(found) == id)
+		{
+			/* its place not known (an index-only probe put it), or moved */
+			if (p->tids.shared && slot_pos(slot) != place.pos)
 			{
-				/* its place not known (an index-only probe put it), or moved */
-				if (p->tids.shared && slot_pos(slot) != place.pos)
-				{
-					place.pos = slot_pos(slot);
-					gu_tids_put(&p->tids, id, &place);
-				}
-				return true;
+				place.pos = slot_pos(slot);
+				gu_tids_put(&p->tids, id, &place);
 			}
+			return true;
 		}
 	}
 	gu_tids_forget(&p->tids, id, &place);

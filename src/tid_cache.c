@@ -383,7 +383,15 @@ places_put(places_hash *hash, int64 id, const GuPlace *place)
  */
 #define BLOCK_BUFFERS_MAX	(1 << 18)	/* blocks: 1 MB of hints, 2 GB of heap */
 
-/* A pin on block of t's heap, as ReadBuffer() gives it */
+/*
+ * A pin on block of t's heap, as ReadBuffer() gives it; InvalidBuffer if
+ * the heap has no such block (VACUUM may have cut its end off since a TID
+ * was remembered).  A block found in its recent buffer is there: the
+ * caller's lock on the heap keeps VACUUM from truncating it, and a
+ * truncation drops the buffers past the new end.  So only a miss asks the
+ * heap's size, a system call (lseek): asked on every call, it was 7% of a
+ * set_user_groups, whose adds each look up a user and a group.
+ */
 Buffer
 gu_tids_read_buffer(GuTids *t, BlockNumber block)
 {
@@ -401,6 +409,12 @@ gu_tids_read_buffer(GuTids *t, BlockNumber block)
 		return sh->bufs[block];
 	}
 #endif
+	if (t->nblocks == InvalidBlockNumber || block >= t->nblocks)
+	{
+		t->nblocks = RelationGetNumberOfBlocks(t->heap);
+		if (block >= t->nblocks)
+			return InvalidBuffer;
+	}
 	buf = ReadBuffer(t->heap, block);
 	if (block >= sh->nbufs && block < BLOCK_BUFFERS_MAX)
 	{
@@ -490,6 +504,7 @@ gu_tids_open(GuTids *t, Relation heap, bool users)
 	t->shared = t->local = false;
 	t->heap = heap;
 	t->session = NULL;
+	t->nblocks = InvalidBlockNumber;
 	if (gu_tid_cache <= 0 || IsolationIsSerializable() ||
 		heap->rd_rel->relam != HEAP_TABLE_AM_OID)
 		return;

@@ -8,6 +8,7 @@
 #ifndef GROUP_USERS_TID_CACHE_H
 #define GROUP_USERS_TID_CACHE_H
 
+#include "storage/block.h"
 #include "storage/buf.h"
 #include "storage/itemptr.h"
 #include "utils/guc.h"
@@ -43,6 +44,7 @@ typedef struct GuTids
 	bool		local;			/* else this session's */
 	Relation	heap;
 	SessionHeap *session;		/* this session's of heap (tid_cache.c) */
+	BlockNumber nblocks;		/* heap's size, asked on a buffer miss */
 } GuTids;
 
 extern int	gu_tid_cache;		/* GUC group_users.tid_cache */
