@@ -13,6 +13,7 @@
 #include "storage/lockdefs.h"
 #include "executor/tuptable.h"
 #include "utils/relcache.h"
+#include "utils/snapshot.h"
 
 /* Relations and columns of the extension, as found in the catalogs */
 typedef struct DirectRels
@@ -72,5 +73,7 @@ extern bool gu_direct_open(FunctionCallInfo fcinfo, bool users, bool groups,
 extern void gu_direct_close(DirectRelations *r);
 extern bool gu_pkey_fetch(Relation heap, Relation index, bool users,
 						  int64 id, TupleTableSlot *slot);
+extern Snapshot gu_direct_statement_begin(void);
+extern void gu_direct_statement_end(void);
 
 #endif							/* GROUP_USERS_DIRECT_H */

@@ -39,13 +39,15 @@
 #include "utils/syscache.h"
 
 /*
- * A direct write goes as SPI runs a statement that writes: a new command
- * id and a new snapshot before (under READ COMMITTED, one that sees what
- * committed meanwhile), another command id after, so that what comes next
- * in the transaction sees it.  Returns the snapshot, which is active.
+ * A direct write, or a direct read standing in for a statement of a
+ * volatile function, goes as SPI runs a statement that is not read-only: a
+ * new command id and a new snapshot before (under READ COMMITTED, one that
+ * sees what committed meanwhile), another command id after, so that what
+ * comes next in the transaction sees what it wrote.  Returns the snapshot,
+ * which is active.
  */
-static Snapshot
-direct_write_begin(void)
+Snapshot
+gu_direct_statement_begin(void)
 {
 	PushActiveSnapshot(GetTransactionSnapshot());
 	CommandCounterIncrement();
@@ -53,8 +55,8 @@ direct_write_begin(void)
 	return GetActiveSnapshot();
 }
 
-static void
-direct_write_end(void)
+void
+gu_direct_statement_end(void)
 {
 	PopActiveSnapshot();
 	CommandCounterIncrement();
@@ -149,7 +151,7 @@ delete_version(Relation rel, TupleTableSlot *slot, int64 uid, int64 gid,
  * row-level security applying to the caller, who has table-wide DELETE
  * and SELECT (the statement's WHERE reads two columns), and no security
  * module watching the executor.  Snapshot and command ids: see
- * direct_write_begin.
+ * gu_direct_statement_begin.
  *
  * Returns false, having done nothing, when it may not: the caller then
  * runs its DELETE statement.
@@ -179,7 +181,7 @@ gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid, bool *removed)
 	/* the executor checks this of any DELETE, even one deleting nothing */
 	CheckCmdReplicaIdentity(rel, CMD_DELETE);
 
-	snapshot = direct_write_begin();
+	snapshot = gu_direct_statement_begin();
 
 	idx = index_open(gu_rels.members_by_user, RowExclusiveLock);
 	slot = table_slot_create(rel, NULL);
@@ -195,7 +197,7 @@ gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid, bool *removed)
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(idx, NoLock);
-	direct_write_end();
+	gu_direct_statement_end();
 	gu_direct_close(&r);
 	return true;
 }
@@ -641,7 +643,7 @@ lock_referenced(GuDirectAdd *add, Referenced *ref, int64 uid, int64 gid,
 /*
  * Add membership (uid, gid) with role, as the INSERT ... ON CONFLICT DO
  * NOTHING would; true if it was inserted, false if it was there.  Snapshot
- * and command ids: see direct_write_begin.
+ * and command ids: see gu_direct_statement_begin.
  */
 bool
 gu_direct_add(GuDirectAdd *add, int64 uid, int64 gid, Datum role)
@@ -657,7 +659,7 @@ gu_direct_add(GuDirectAdd *add, int64 uid, int64 gid, Datum role)
 	bool		created = false;
 	int			i;
 
-	snapshot = direct_write_begin();
+	snapshot = gu_direct_statement_begin();
 	cid = GetCurrentCommandId(true);
 	estate->es_snapshot = snapshot;
 	estate->es_output_cid = cid;
@@ -718,7 +720,7 @@ gu_direct_add(GuDirectAdd *add, int64 uid, int64 gid, Datum role)
 		/* another session inserted the pair meanwhile: look again */
 	}
 
-	direct_write_end();
+	gu_direct_statement_end();
 	return created;
 }
 

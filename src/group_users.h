@@ -100,6 +100,9 @@ extern void gu_direct_document_end(GuDirectDocument *doc);
 extern bool gu_direct_is_member_of(FunctionCallInfo fcinfo, int64 uid,
 								   const int64 *gids, int n, bool all,
 								   bool *result);
+extern bool gu_direct_first_missing(FunctionCallInfo fcinfo, bool users,
+									const int64 *ids, int n, bool *any,
+									int64 *missing);
 
 /* ----------------
  * direct_write.c: one membership added or removed without SPI

@@ -1102,3 +1102,50 @@ gu_direct_is_member_of(FunctionCallInfo fcinfo, int64 uid, const int64 *gids,
 	gu_direct_close(&r);
 	return true;
 }
+
+/*
+ * The smallest of ids (n of them, ascending) with no row of users (else
+ * groups) visible, as the bulk writes' check of their argument finds it
+ * (memberships.c's MISSING_SQL, run as the statement of a volatile
+ * function: see gu_direct_statement_begin): *any, and *missing.  One
+ * probe of the primary key per id, most of them by the remembered TID, in
+ * place of a statement's executor.  Returns false, having read nothing,
+ * when the direct path cannot be used.
+ */
+bool
+gu_direct_first_missing(FunctionCallInfo fcinfo, bool users, const int64 *ids,
+						int n, bool *any, int64 *missing)
+{
+	DirectRelations r;
+	Relation	heap;
+	Relation	index;
+	TupleTableSlot *slot;
+	PkeyProbe	p;
+	int			i;
+
+	if (!gu_direct_reads ||
+		!gu_direct_open(fcinfo, users, !users, AccessShareLock, &r))
+		return false;
+	heap = users ? r.users : r.groups;
+	index = index_open(users ? gu_rels.users_pkey : gu_rels.groups_pkey,
+					   AccessShareLock);
+	slot = table_slot_create(heap, NULL);
+	(void) gu_direct_statement_begin();
+	probe_begin(&p, heap, index, users, true);
+	*any = false;
+	for (i = 0; i < n && !*any; i++)
+	{
+		if (!probe(&p, ids[i], slot))
+		{
+			*any = true;
+			*missing = ids[i];
+		}
+		ExecClearTuple(slot);
+	}
+	probe_end(&p);
+	gu_direct_statement_end();
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, NoLock);
+	gu_direct_close(&r);
+	return true;
+}

@@ -13,7 +13,8 @@
  * The array is sorted and deduplicated first (gu_arg_ids): rows are then
  * written in key order, and sessions writing overlapping sets wait for
  * each other instead of deadlocking.  Ids of the array side that do not
- * exist are found by one anti-join before anything is written, so the
+ * exist are found before anything is written (by one anti-join, or where
+ * the direct path may read, one probe of the primary key per id), so the
  * error can name the smallest of them; a row hidden from the caller by
  * row-level security counts as missing there.
  *
@@ -203,9 +204,13 @@ check_others_exist(FunctionCallInfo fcinfo, Side *side, SideArgs *args,
 				   const char *others_name)
 {
 	int64		missing;
+	bool		any;
 
-	if (!gu_execute_int8(&side->missing, fcinfo, &args->values[1], false,
-						 &missing))
+	if (!gu_direct_first_missing(fcinfo, !side->self_is_user, args->others,
+								 args->nothers, &any, &missing))
+		any = gu_execute_int8(&side->missing, fcinfo, &args->values[1],
+							  false, &missing);
+	if (!any)
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),

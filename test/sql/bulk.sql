@@ -105,6 +105,14 @@ SELECT count(*) AS groups_before FROM group_users.groups;
 SELECT group_users.create_group('Ghost town', '{1,555}');
 SELECT count(*) AS groups_after FROM group_users.groups;
 SELECT group_users.create_group('', '{}') IS NOT NULL AS empty_name_allowed;
+-- the check of the listed ids sees what the same statement wrote before it
+-- (the group made by the argument), with the direct reads and without
+SELECT group_users.add_memberships(4, ARRAY[group_users.create_group('Made just now')]) AS added;
+SET group_users.direct_reads = off;
+SELECT group_users.add_memberships(4, ARRAY[group_users.create_group('Made just now, too')]) AS added;
+RESET group_users.direct_reads;
+SELECT g.name FROM group_users.user_groups(4) g WHERE g.name LIKE 'Made just now%' ORDER BY g.name;
+DELETE FROM group_users.groups WHERE name LIKE 'Made just now%';
 
 -- users_with_groups: one document per existing user, in the order given
 UPDATE group_users.groups SET created_at = '2017-07-18 00:00:00+00',
