@@ -54,6 +54,12 @@ LANGUAGE sql AS $$
   SELECT 'group_with_users ' || g || ' ' || w, group_users.group_with_users(g, w)::text
     FROM generate_series(0, 41) g, (VALUES (true), (false)) w(w)
   UNION ALL
+  SELECT 'users_with_groups ' || k || ' ' || w,
+         (SELECT coalesce(json_agg(d), '[]')::text FROM group_users.users_with_groups(l, w) d)
+    FROM (VALUES (1, '{5,1,300,0,301,2,1}'::bigint[]),
+                 (2, ARRAY(SELECT i FROM generate_series(301, 0, -1) i)::bigint[])) l(k, l),
+         (VALUES (true), (false)) w(w)
+  UNION ALL
   SELECT 'is_member ' || u, string_agg(group_users.is_member(u, g)::text, '' ORDER BY g)
     FROM generate_series(0, 301) u, generate_series(0, 41) g GROUP BY u
   UNION ALL
