@@ -51,6 +51,7 @@
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
+#include "pgstat.h"
 #include "storage/predicate.h"
 #include "utils/acl.h"
 #include "utils/fmgroids.h"
@@ -455,40 +456,79 @@ probe_end(PkeyProbe *p)
 }
 
 /*
- * heapam_index_fetch_tuple() for one TID of the heap (the tables are
- * heap: see gu_tids_open()), its page pinned through the block's recent
- * buffer when there is one; false too if the heap has no such block.
- * Moves tid along the HOT chain.
+ * heapam_index_fetch_tuple() for one TID of a heap table, its page pinned
+ * (kept in *cbuf) through the block's recent buffer when there is one;
+ * false too if the heap has no such block.  Moves tid along the HOT
+ * chain; *all_dead as heap_hot_search_buffer() sets it.
  */
 static bool
-probe_fetch(PkeyProbe *p, ItemPointer tid, TupleTableSlot *slot)
+fetch_tid(GuTids *t, Buffer *cbuf, ItemPointer tid, Snapshot snapshot,
+		  TupleTableSlot *slot, bool *all_dead)
 {
 	BufferHeapTupleTableSlot *bslot = (BufferHeapTupleTableSlot *) slot;
 	BlockNumber block = ItemPointerGetBlockNumber(tid);
-	bool		all_dead;
 	bool		found;
 
 	Assert(TTS_IS_BUFFERTUPLE(slot));
-	if (!BufferIsValid(p->cbuf) || BufferGetBlockNumber(p->cbuf) != block)
+	*all_dead = false;
+	if (!BufferIsValid(*cbuf) || BufferGetBlockNumber(*cbuf) != block)
 	{
-		if (BufferIsValid(p->cbuf))
-			ReleaseBuffer(p->cbuf);
-		p->cbuf = gu_tids_read_buffer(&p->tids, block);
-		if (!BufferIsValid(p->cbuf))
+		if (BufferIsValid(*cbuf))
+			ReleaseBuffer(*cbuf);
+		*cbuf = gu_tids_read_buffer(t, block);
+		if (!BufferIsValid(*cbuf))
 			return false;		/* past the heap's end */
-		heap_page_prune_opt(p->heap, p->cbuf);
+		heap_page_prune_opt(t->heap, *cbuf);
 	}
-	LockBuffer(p->cbuf, BUFFER_LOCK_SHARE);
-	found = heap_hot_search_buffer(tid, p->heap, p->cbuf, GetActiveSnapshot(),
-								   &bslot->base.tupdata, &all_dead, true);
+	LockBuffer(*cbuf, BUFFER_LOCK_SHARE);
+	found = heap_hot_search_buffer(tid, t->heap, *cbuf, snapshot,
+								   &bslot->base.tupdata, all_dead, true);
 	bslot->base.tupdata.t_self = *tid;
-	LockBuffer(p->cbuf, BUFFER_LOCK_UNLOCK);
+	LockBuffer(*cbuf, BUFFER_LOCK_UNLOCK);
 	if (found)
 	{
-		slot->tts_tableOid = RelationGetRelid(p->heap);
-		ExecStoreBufferHeapTuple(&bslot->base.tupdata, slot, p->cbuf);
+		slot->tts_tableOid = RelationGetRelid(t->heap);
+		ExecStoreBufferHeapTuple(&bslot->base.tupdata, slot, *cbuf);
 	}
 	return found;
+}
+
+/* fetch_tid() for a probe (the tables are heap: see gu_tids_open()) */
+static bool
+probe_fetch(PkeyProbe *p, ItemPointer tid, TupleTableSlot *slot)
+{
+	bool		all_dead;
+
+	return fetch_tid(&p->tids, &p->cbuf, tid, GetActiveSnapshot(), slot,
+					 &all_dead);
+}
+
+/*
+ * scan_next() of a scan that is not index-only, each entry's heap tuple
+ * fetched as index_fetch_heap() fetches it, but with fetch_tid(): a
+ * user's memberships lie on as many heap pages as they are, and each
+ * page's lookup in the buffer mapping was a sixth of user_with_groups'
+ * time.
+ */
+static bool
+members_next(IndexScanDesc scan, GuTids *t, Buffer *cbuf,
+			 TupleTableSlot *slot)
+{
+	while (index_getnext_tid(scan, ForwardScanDirection) != NULL)
+	{
+		bool		all_dead;
+
+		if (fetch_tid(t, cbuf, &scan->xs_heaptid, scan->xs_snapshot, slot,
+					  &all_dead))
+		{
+			pgstat_count_heap_fetch(scan->indexRelation);
+			return true;
+		}
+		/* a whole dead HOT chain: the AM may mark its entry */
+		if (!scan->xactStartedInRecovery)
+			scan->kill_prior_tuple = all_dead;
+	}
+	return false;
 }
 
 /* Where slot's tuple, of a heap page, begins on it (GuPlace's pos) */
@@ -842,6 +882,10 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	AttrNumber	member_cols[5];
 	int			n_other;
 	int			n_member;
+	GuTids		mbufs;			/* the join table's recent buffers */
+	Buffer		mcbuf = InvalidBuffer;
+	bool		own_fetch = !index_only &&
+		r->members->rd_rel->relam == HEAP_TABLE_AM_OID;
 
 	member_columns(heap_cols);
 	if (from_index)
@@ -887,8 +931,11 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	prefetched.page = InvalidBlockNumber;
 	prefetched.buckets = prefetched.rows = -1;
 
+	if (own_fetch)
+		gu_tids_open_buffers(&mbufs, r->members);
 	while ((limit < 0 || n < limit) &&
-		   scan_next(mscan, index_only, &mvm, mslot))
+		   (own_fetch ? members_next(mscan, &mbufs, &mcbuf, mslot) :
+			scan_next(mscan, index_only, &mvm, mslot)))
 	{
 		bool		isnull;
 		Datum		other;
@@ -939,6 +986,8 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	}
 	if (BufferIsValid(mvm))
 		ReleaseBuffer(mvm);
+	if (BufferIsValid(mcbuf))
+		ReleaseBuffer(mcbuf);
 	if (islot != NULL)
 		ExecDropSingleTupleTableSlot(islot);
 	probe_end(&oprobe);

@@ -303,12 +303,13 @@ struct SessionHeap
 	BlockNumber nbufs;
 };
 
-static SessionHeap session_heaps[2];	/* users, groups */
+static SessionHeap session_heaps[3];	/* users, groups, the join table */
 
+/* which: 0 users, 1 groups, 2 the join table (its buffers only) */
 static SessionHeap *
-session_heap(Relation heap, bool users)
+session_heap(Relation heap, int which)
 {
-	SessionHeap *sh = &session_heaps[users ? 0 : 1];
+	SessionHeap *sh = &session_heaps[which];
 
 	if (sh->relid != RelationGetRelid(heap) ||
 		!StorageEquals(sh->storage, RelStorage(heap)))
@@ -508,7 +509,7 @@ gu_tids_open(GuTids *t, Relation heap, bool users)
 	if (gu_tid_cache <= 0 || IsolationIsSerializable() ||
 		heap->rd_rel->relam != HEAP_TABLE_AM_OID)
 		return;
-	t->session = session_heap(heap, users);
+	t->session = session_heap(heap, users ? 0 : 1);
 	if (shared_tids != NULL)
 	{
 		RelStorageId storage = RelStorage(heap);
@@ -523,6 +524,19 @@ gu_tids_open(GuTids *t, Relation heap, bool users)
 		t->local = true;
 		(void) session_places(t->session);
 	}
+}
+
+/*
+ * Only the recent buffers (gu_tids_read_buffer) of heap, the join table:
+ * its rows are found by its own indexes, so no TID is remembered.
+ */
+void
+gu_tids_open_buffers(GuTids *t, Relation heap)
+{
+	t->shared = t->local = false;
+	t->heap = heap;
+	t->nblocks = InvalidBlockNumber;
+	t->session = session_heap(heap, 2);
 }
 
 /* The place remembered for id, if any */

@@ -57,6 +57,7 @@ extern void gu_tid_cache_init(void);
 extern bool gu_shared_tid_cache_check(int *newval, void **extra,
 									  GucSource source);
 extern void gu_tids_open(GuTids *t, Relation heap, bool users);
+extern void gu_tids_open_buffers(GuTids *t, Relation heap);
 extern bool gu_tids_get(GuTids *t, int64 id, GuPlace *place);
 extern void gu_tids_put(GuTids *t, int64 id, const GuPlace *place);
 extern void gu_tids_forget(GuTids *t, int64 id, const GuPlace *place);
