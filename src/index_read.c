@@ -505,10 +505,9 @@ probe_fetch(PkeyProbe *p, ItemPointer tid, TupleTableSlot *slot)
 
 /*
  * scan_next() of a scan that is not index-only, each entry's heap tuple
- * fetched as index_fetch_heap() fetches it, but with fetch_tid(): a
- * user's memberships lie on as many heap pages as they are, and each
- * page's lookup in the buffer mapping was a sixth of user_with_groups'
- * time.
+ * fetched as index_fetch_heap() fetches it, but with fetch_tid(): in the
+ * key's order a user's memberships go from page to page, and
+ * index_fetch_heap() looks each page up in the buffer mapping.
  */
 static bool
 members_next(IndexScanDesc scan, GuTids *t, Buffer *cbuf,
