@@ -303,11 +303,18 @@ struct SessionHeap
 	BlockNumber nbufs;
 };
 
-static SessionHeap session_heaps[3];	/* users, groups, the join table */
+/* Whose SessionHeap: the join table keeps only buffers (gu_tids_open_buffers) */
+typedef enum SessionHeapKind
+{
+	SESSION_USERS,
+	SESSION_GROUPS,
+	SESSION_MEMBERS
+} SessionHeapKind;
 
-/* which: 0 users, 1 groups, 2 the join table (its buffers only) */
+static SessionHeap session_heaps[SESSION_MEMBERS + 1];
+
 static SessionHeap *
-session_heap(Relation heap, int which)
+session_heap(Relation heap, SessionHeapKind which)
 {
 	SessionHeap *sh = &session_heaps[which];
 
@@ -509,7 +516,7 @@ gu_tids_open(GuTids *t, Relation heap, bool users)
 	if (gu_tid_cache <= 0 || IsolationIsSerializable() ||
 		heap->rd_rel->relam != HEAP_TABLE_AM_OID)
 		return;
-	t->session = session_heap(heap, users ? 0 : 1);
+	t->session = session_heap(heap, users ? SESSION_USERS : SESSION_GROUPS);
 	if (shared_tids != NULL)
 	{
 		RelStorageId storage = RelStorage(heap);
@@ -536,7 +543,7 @@ gu_tids_open_buffers(GuTids *t, Relation heap)
 	t->shared = t->local = false;
 	t->heap = heap;
 	t->nblocks = InvalidBlockNumber;
-	t->session = session_heap(heap, 2);
+	t->session = session_heap(heap, SESSION_MEMBERS);
 }
 
 /* The place remembered for id, if any */

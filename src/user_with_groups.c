@@ -155,47 +155,74 @@ static GuStatement groups_of_users_stmt = {
 /* Column of groups_of_users_stmt holding the user id (m.user_id) */
 #define GROUPS_OF_USERS_KEY lengthof(group_fields)
 
+/* What one kind of document is made of: its head row, then its list */
+typedef struct DocumentKind
+{
+	bool		group;			/* group_with_users, else user_with_groups */
+	GuStatement *head;
+	const GuJsonShape *head_shape;
+	const char *list_key;
+	GuStatement *list;
+	const GuJsonShape *list_shape;
+} DocumentKind;
+
+static const DocumentKind user_document = {
+	false, &user_stmt, &user_shape, ",\"groups\":[",
+	&groups_of_user_stmt, &group_membership_shape
+};
+static const DocumentKind group_document = {
+	true, &group_stmt, &group_shape, ",\"users\":[",
+	&users_of_group_stmt, &user_membership_shape
+};
+
 /*
- * Shared body (STRICT in SQL): the row found by head, then list_key and the
- * array of list's rows; NULL when head finds no row.
+ * Append the document of id to buf: the row found by the head, then the
+ * list key and the array of the list's rows; both parts straight from the
+ * indexes with direct, else by the statements (SPI connected).  Returns
+ * false, having appended a part of nothing, when the head finds no row.
  */
+static bool
+write_document(StringInfo buf, FunctionCallInfo fcinfo,
+			   GuDirectDocument *direct, const DocumentKind *kind, Datum id,
+			   bool with_membership)
+{
+	DestReceiver *dest = gu_json_receiver(buf, kind->head_shape, false, false);
+	bool		found;
+
+	if (direct != NULL)
+		found = gu_direct_document_head(direct, DatumGetInt64(id), dest);
+	else
+		found = gu_execute(kind->head, fcinfo, &id, NULL, true, 1, dest) > 0;
+	if (!found)
+		return false;
+	appendStringInfoString(buf, kind->list_key);
+	dest = gu_json_receiver(buf, kind->list_shape, with_membership, true);
+	if (direct != NULL)
+		gu_direct_document_list(direct, DatumGetInt64(id), dest);
+	else
+		gu_execute(kind->list, fcinfo, &id, NULL, true, 0, dest);
+	appendStringInfoString(buf, "]}");
+	return true;
+}
+
+/* Shared body (STRICT in SQL): the document, NULL when there is no head */
 static Datum
-document(FunctionCallInfo fcinfo, bool group,
-		 GuStatement *head, const GuJsonShape *head_shape,
-		 const char *list_key,
-		 GuStatement *list, const GuJsonShape *list_shape)
+document(FunctionCallInfo fcinfo, const DocumentKind *kind)
 {
 	Datum		id = PG_GETARG_DATUM(0);
 	bool		with_membership = PG_GETARG_BOOL(1);
 	StringInfoData buf;
-	DestReceiver *dest;
 	bool		found;
 
 	/* both parts straight from the indexes when they may be, else via SPI */
-	GuDirectDocument *direct = gu_direct_document_begin(fcinfo, group);
+	GuDirectDocument *direct = gu_direct_document_begin(fcinfo, kind->group);
 
 	/* in the caller's context, with room for the varlena header */
 	initStringInfo(&buf);
 	appendStringInfoSpaces(&buf, VARHDRSZ);
-
-	dest = gu_json_receiver(&buf, head_shape, false, false);
-	if (direct != NULL)
-		found = gu_direct_document_head(direct, DatumGetInt64(id), dest);
-	else
-	{
+	if (direct == NULL)
 		gu_spi_connect();
-		found = gu_execute(head, fcinfo, &id, NULL, true, 1, dest) > 0;
-	}
-	if (found)
-	{
-		appendStringInfoString(&buf, list_key);
-		dest = gu_json_receiver(&buf, list_shape, with_membership, true);
-		if (direct != NULL)
-			gu_direct_document_list(direct, DatumGetInt64(id), dest);
-		else
-			gu_execute(list, fcinfo, &id, NULL, true, 0, dest);
-		appendStringInfoString(&buf, "]}");
-	}
+	found = write_document(&buf, fcinfo, direct, kind, id, with_membership);
 	if (direct != NULL)
 		gu_direct_document_end(direct);
 	else
@@ -213,15 +240,13 @@ document(FunctionCallInfo fcinfo, bool group,
 Datum
 gu_user_with_groups(PG_FUNCTION_ARGS)
 {
-	return document(fcinfo, false, &user_stmt, &user_shape, ",\"groups\":[",
-					&groups_of_user_stmt, &group_membership_shape);
+	return document(fcinfo, &user_document);
 }
 
 Datum
 gu_group_with_users(PG_FUNCTION_ARGS)
 {
-	return document(fcinfo, true, &group_stmt, &group_shape, ",\"users\":[",
-					&users_of_group_stmt, &user_membership_shape);
+	return document(fcinfo, &group_document);
 }
 
 static int
@@ -265,16 +290,9 @@ users_direct(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo,
 		oldcxt = MemoryContextSwitchTo(per_doc);
 		initStringInfo(&doc);
 		appendStringInfoSpaces(&doc, VARHDRSZ);
-		if (gu_direct_document_head(direct, uids[i],
-									gu_json_receiver(&doc, &user_shape,
-													 false, false)))
+		if (write_document(&doc, fcinfo, direct, &user_document,
+						   Int64GetDatum(uids[i]), with_membership))
 		{
-			appendStringInfoString(&doc, ",\"groups\":[");
-			gu_direct_document_list(direct, uids[i],
-									gu_json_receiver(&doc,
-													 &group_membership_shape,
-													 with_membership, true));
-			appendStringInfoString(&doc, "]}");
 			SET_VARSIZE(doc.data, doc.len);
 			value = PointerGetDatum(doc.data);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value,
