@@ -5,6 +5,7 @@ EXTENSION = group_users
 MODULE_big = group_users
 OBJS = \
 	src/group_users.o \
+	src/result_rows.o \
 	src/args.o \
 	src/json_writer.o \
 	src/plan_cache.o \
@@ -25,7 +26,7 @@ DATA = sql/group_users--1.0.sql $(UPGRADES)
 DATA_built = sql/group_users--$(EXTVERSION).sql
 
 # pg_regress: SQL in test/sql, expected output in the top-level expected/
-REGRESS = schema settings reads writes json bulk bad_input contexts direct direct_remove direct_add differential security upgrade memory
+REGRESS = schema settings reads writes json bulk bad_input contexts direct direct_remove direct_add differential security upgrade memory result_rows
 REGRESS_OPTS = --inputdir=test
 # pg_isolation_regress: specs in test/specs, expected output in expected/
 ISOLATION = add_membership_race set_race direct_reads remove_race

@@ -88,34 +88,3 @@ _PG_init(void)
 	EmitWarningsOnPlaceholders("group_users");
 #endif
 }
-
-#if PG_VERSION_NUM < 150000
-/* What InitMaterializedSRF() (15.1) does, for older servers */
-void
-gu_init_materialized_srf(FunctionCallInfo fcinfo, bits32 flags)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext oldcxt;
-	TupleDesc	tupdesc;
-
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		(rsinfo->allowedModes & SFRM_Materialize) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("materialize mode required, but it is not allowed in this context")));
-
-	oldcxt = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	if (flags & MAT_SRF_USE_EXPECTED_DESC)
-	{
-		if (rsinfo->expectedDesc == NULL)
-			elog(ERROR, "set-valued function called without expected tuple descriptor");
-		tupdesc = rsinfo->expectedDesc;
-	}
-	else if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);
-	rsinfo->setDesc = CreateTupleDescCopy(tupdesc);
-	MemoryContextSwitchTo(oldcxt);
-}
-#endif

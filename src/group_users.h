@@ -8,8 +8,9 @@
  * each: plan_cache.c (prepared, kept SPI plans), index_read.c (the thin
  * reads done on the indexes, without SPI, when that gives the same answer),
  * direct_write.c (one membership added or removed the same way),
- * args.c (argument checks) and json_writer.c (JSON text and the receiver
- * that writes it).
+ * args.c (argument checks), json_writer.c (JSON text and the receiver
+ * that writes it) and result_rows.c (where the set-returning functions
+ * put their rows).
  *
  *-------------------------------------------------------------------------
  */
@@ -28,6 +29,12 @@
 #if PG_VERSION_NUM < 130000
 #error "group_users requires PostgreSQL 13 or later"
 #endif
+
+/* ----------------
+ * result_rows.c
+ * ----------------
+ */
+extern void gu_rows_begin(FunctionCallInfo fcinfo);
 
 /* ----------------
  * plan_cache.c
@@ -197,20 +204,6 @@ extern GuJsonSegment *gu_json_segments(DestReceiver *self, int *count);
 #else
 #define gu_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
 	index_beginscan((heap), (index), (snapshot), (nkeys), (norderbys))
-#endif
-
-#if PG_VERSION_NUM < 150000
-#define MAT_SRF_USE_EXPECTED_DESC 0x01
-extern void gu_init_materialized_srf(FunctionCallInfo fcinfo, bits32 flags);
-#define GU_INIT_MATERIALIZED_SRF(fcinfo, flags) \
-	gu_init_materialized_srf((fcinfo), (flags))
-#elif PG_VERSION_NUM < 150001
-#define MAT_SRF_USE_EXPECTED_DESC SRF_SINGLE_USE_EXPECTED
-#define GU_INIT_MATERIALIZED_SRF(fcinfo, flags) \
-	SetSingleFuncCall((fcinfo), (flags))
-#else
-#define GU_INIT_MATERIALIZED_SRF(fcinfo, flags) \
-	InitMaterializedSRF((fcinfo), (flags))
 #endif
 
 #endif							/* GROUP_USERS_H */

@@ -370,7 +370,7 @@ set_members(FunctionCallInfo fcinfo, Side *side)
 	bool		nulls[2] = {false, false};
 
 	side_args(fcinfo, side, true, &args);
-	GU_INIT_MATERIALIZED_SRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	gu_rows_begin(fcinfo);
 	lock_self(side, args.self);
 
 	gu_spi_connect();

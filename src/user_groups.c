@@ -98,7 +98,7 @@ list_page(FunctionCallInfo fcinfo, GuStatement *stmt, bool by_group)
 	DestReceiver *dest;
 	int64		count;
 
-	GU_INIT_MATERIALIZED_SRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	gu_rows_begin(fcinfo);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	values[0] = PG_GETARG_DATUM(0);

@@ -329,7 +329,7 @@ gu_users_with_groups(PG_FUNCTION_ARGS)
 	int			ngroups;
 	int			i;
 
-	GU_INIT_MATERIALIZED_SRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	gu_rows_begin(fcinfo);
 	ids = gu_arg_ids(fcinfo, 0, "uids", true, &nids);
 	if (nids == 0)
 		return (Datum) 0;
