@@ -8,11 +8,12 @@
  * The executor reads a function's rows from a tuplestore it frees at the
  * end of the statement.  Made in the statement's memory, a big result (the
  * 100,000 members of a group: some 14 MB) is malloc'd afresh by every call
- * and given back to the kernel at its end, so each call pays a page fault
- * for every 4 kB it writes: measured, 3,600 faults and a third of the time
- * of group_members() on such a group.  Here the tuplestore lives in a
- * context of the backend's: tuplestore_end() puts its rows on that
- * context's free lists, and the next call's rows reuse them.
+ * and freed at its end; where malloc gives it back to the kernel, each call
+ * pays a page fault for every 4 kB it writes (measured on the benchmark's
+ * cluster: 3,600 faults a call, a third of group_members()' time on such
+ * a group).  Here the tuplestore lives in a context of the backend's:
+ * tuplestore_end() puts its rows on that context's free lists, and the
+ * next call's rows reuse them.
  *
  * What is kept is bounded.  A tuplestore holds at most work_mem in memory
  * (it spills to a temporary file past that), and the context is emptied,
