@@ -26,9 +26,17 @@ if [ ! -x "$root/usr/lib/postgresql/$v/bin/postgres" ]; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 	echo "== debootstrap $suite into $root"
 	debootstrap --variant=minbase \
-		--include="postgresql-$v,postgresql-server-dev-$v,make,gcc,libipc-run-perl,sqlsmith" \
+		--include="postgresql-$v,postgresql-server-dev-$v,make,gcc,libipc-run-perl" \
 		"$suite" "$root" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" \
 		"/usr/share/debootstrap/scripts/$(debootstrap_script "$suite")" >"$root.debootstrap.log" 2>&1 ||
+		{ tail -20 "$root.debootstrap.log"; exit 1; }
+fi
+# SQLsmith through apt inside the chroot: debootstrap's own resolver
+# misses a dependency of bullseye's (libboost-regex1.74.0-icu67)
+if [ ! -x "$root/usr/bin/sqlsmith" ]; then
+	chroot "$root" env DEBIAN_FRONTEND=noninteractive \
+		bash -c 'apt-get update -qq && apt-get install -y -qq sqlsmith' \
+		>>"$root.debootstrap.log" 2>&1 ||
 		{ tail -20 "$root.debootstrap.log"; exit 1; }
 fi
 
