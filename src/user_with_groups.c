@@ -179,7 +179,8 @@ static const DocumentKind group_document = {
  * Append the document of id to buf: the row found by the head, then the
  * list key and the array of the list's rows; both parts straight from the
  * indexes with direct, else by the statements (SPI connected).  Returns
- * false, having appended a part of nothing, when the head finds no row.
+ * false when the head finds no row: buf then holds no document, and the
+ * caller drops it.
  */
 static bool
 write_document(StringInfo buf, FunctionCallInfo fcinfo,
