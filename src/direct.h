@@ -15,6 +15,13 @@
 #include "utils/relcache.h"
 #include "utils/snapshot.h"
 
+typedef enum GuFkeyState
+{
+	GU_FKEY_UNKNOWN = 0,		/* not looked up since the fill (memset) */
+	GU_FKEY_ENFORCED,
+	GU_FKEY_NOT_ENFORCED
+} GuFkeyState;
+
 /* Relations and columns of the extension, as found in the catalogs */
 typedef struct DirectRels
 {
@@ -55,6 +62,14 @@ typedef struct DirectRels
 	AttrNumber	by_group_cols[5];
 	bool		by_user_covers;
 	bool		by_group_covers;
+
+	/*
+	 * Are the join table's foreign keys to users and to groups validated and
+	 * enforced?  Looked up by the first count after a fill that needs one
+	 * (index_read.c's fkey_holds()).
+	 */
+	GuFkeyState user_fkey;
+	GuFkeyState group_fkey;
 } DirectRels;
 
 /* The tables a direct read has open, locked as the executor locks them */

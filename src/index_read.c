@@ -43,10 +43,12 @@
 #include "access/visibilitymap.h"
 #include "access/xact.h"
 #include "catalog/pg_am.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_opfamily.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -841,6 +843,95 @@ document_slot(bool by_group, bool with_list)
 }
 
 /*
+ * Do rel's triggers of constraint conoid (its checks on the join table, its
+ * cascades on users or groups) all fire in a session that is not a
+ * replica's?  None at all: not a foreign key we know.
+ */
+static bool
+fkey_triggers_fire(Relation rel, Oid conoid)
+{
+	TriggerDesc *trigdesc = rel->trigdesc;
+	int			found = 0;
+	int			i;
+
+	for (i = 0; trigdesc != NULL && i < trigdesc->numtriggers; i++)
+	{
+		Trigger    *trigger = &trigdesc->triggers[i];
+
+		if (trigger->tgconstraint != conoid)
+			continue;
+		if (trigger->tgenabled != TRIGGER_FIRES_ON_ORIGIN &&
+			trigger->tgenabled != TRIGGER_FIRES_ALWAYS)
+			return false;
+		found++;
+	}
+	return found > 0;
+}
+
+/*
+ * Has the join table a validated foreign key (column fkcol) to other's
+ * primary key (pkcol) whose triggers fire?
+ */
+static bool
+fkey_enforced(Relation members, Relation other, AttrNumber fkcol,
+			  AttrNumber pkcol)
+{
+	ListCell   *lc;
+
+	foreach(lc, RelationGetFKeyList(members))
+	{
+		ForeignKeyCacheInfo *fk = lfirst_node(ForeignKeyCacheInfo, lc);
+		HeapTuple	tuple;
+		bool		validated;
+
+		if (fk->confrelid != RelationGetRelid(other) || fk->nkeys != 1 ||
+			fk->conkey[0] != fkcol || fk->confkey[0] != pkcol)
+			continue;
+		tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(fk->conoid));
+		if (!HeapTupleIsValid(tuple))
+			continue;
+		validated = ((Form_pg_constraint) GETSTRUCT(tuple))->convalidated;
+		ReleaseSysCache(tuple);
+		if (validated && fkey_triggers_fire(members, fk->conoid) &&
+			fkey_triggers_fire(other, fk->conoid))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * May a count of r's join table rows (by_group: a group's) leave out the
+ * other side's probes, as every membership's user (group) is there?  The
+ * statement it replaces joins that side only for its policies, which
+ * gu_direct_open() found none of, and for rows the foreign key lets no
+ * membership outlive.  That holds while the key is validated and its
+ * triggers fire (ALTER TABLE changing either invalidates r's relcache
+ * entries, and so gu_rels), the session is not a replica's (whose writes
+ * skip the checks), and none of its checks or cascades wait in this
+ * transaction's after-trigger queue: until they have fired, a user
+ * deleted by this transaction can still have memberships.  (A snapshot
+ * taken in between, a cursor opened by an earlier trigger of that
+ * statement, could still show such a membership later.)
+ */
+static bool
+fkey_holds(DirectRelations *r, bool by_group)
+{
+	Relation	other = by_group ? r->users : r->groups;
+	GuFkeyState *state = by_group ? &gu_rels.user_fkey : &gu_rels.group_fkey;
+
+	if (*state == GU_FKEY_UNKNOWN)
+		*state = fkey_enforced(r->members, other,
+							   by_group ? gu_rels.m_user_id : gu_rels.m_group_id,
+							   by_group ? gu_rels.u_id : gu_rels.g_id) ?
+			GU_FKEY_ENFORCED : GU_FKEY_NOT_ENFORCED;
+	if (*state != GU_FKEY_ENFORCED ||
+		SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA)
+		return false;
+	return !AfterTriggerPendingOnRel(RelationGetRelid(r->members)) &&
+		!AfterTriggerPendingOnRel(RelationGetRelid(other));
+}
+
+/*
  * One side's rows of id, from relations r: the join table's index on
  * (id, other id) from lower on, each joined to the other side's row by its
  * primary key, at most limit rows (limit < 0: all).  Returns their number.
@@ -885,7 +976,10 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	Buffer		mcbuf = InvalidBuffer;
 	bool		own_fetch = !index_only &&
 		r->members->rd_rel->relam == HEAP_TABLE_AM_OID;
+	bool		probes;
 
+	/* a count whose foreign key says every other side's row is there */
+	probes = out != OUT_COUNT || !fkey_holds(r, by_group);
 	member_columns(heap_cols);
 	if (from_index)
 		cols = by_group ? gu_rels.by_group_cols : gu_rels.by_user_cols;
@@ -943,10 +1037,13 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 		CHECK_FOR_INTERRUPTS();
 		/* the other side's id: the index's second key column */
 		other = index_getattr(mscan->xs_itup, 2, mscan->xs_itupdesc, &isnull);
-		prefetch_ahead(mscan, &oprobe, &prefetched);
 		/* a foreign key's row deleted in this snapshot: no row, as a join */
-		if (!probe(&oprobe, DatumGetInt64(other), oslot))
-			continue;
+		if (probes)
+		{
+			prefetch_ahead(mscan, &oprobe, &prefetched);
+			if (!probe(&oprobe, DatumGetInt64(other), oslot))
+				continue;
+		}
 		n++;
 		if (islot != NULL)
 		{

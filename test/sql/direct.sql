@@ -257,6 +257,69 @@ SET group_users.tid_cache = 3;
 SELECT pg_temp.compare('three TIDs');
 RESET group_users.tid_cache;
 
+-- the counts trust the foreign keys: with the key validated and its
+-- triggers firing, every membership's user (group) is there, and a count
+-- reads the join table's index alone, without probing the other side.  A
+-- membership left dangling by a replica's session (which skips the
+-- checks) is then counted by the direct path and not by the statement:
+-- the one difference, which shows which path ran.
+BEGIN;
+SET LOCAL session_replication_role = replica;
+INSERT INTO group_users.group_users (user_id, group_id) VALUES (5000, 40), (1, 5000);
+SET LOCAL session_replication_role = origin;
+SELECT pg_temp.compare('dangling, keys trusted');
+SELECT group_users.count_group_members(40) AS members_of_40,
+       (SELECT count(*) FROM group_users.group_members(40)) AS listed,
+       group_users.count_user_groups(1) AS groups_of_1,
+       (SELECT count(*) FROM group_users.user_groups(1)) AS listed;
+-- wherever the key may not hold, they probe the other side as the lists
+-- do: in a replica's session (as above) ...
+SET LOCAL session_replication_role = replica;
+SELECT pg_temp.compare('dangling, replica session');
+SET LOCAL session_replication_role = origin;
+-- ... with a key's triggers disabled ...
+ALTER TABLE group_users.group_users DISABLE TRIGGER ALL;
+SELECT pg_temp.compare('dangling, triggers disabled');
+ALTER TABLE group_users.group_users ENABLE TRIGGER ALL;
+-- (users' triggers: its key's cascades; the key to groups still holds)
+ALTER TABLE group_users.users DISABLE TRIGGER ALL;
+SELECT pg_temp.compare('dangling, users'' triggers disabled');
+ALTER TABLE group_users.users ENABLE TRIGGER ALL;
+-- ... with keys not validated ...
+ALTER TABLE group_users.group_users DROP CONSTRAINT group_users_user_id_fkey,
+  DROP CONSTRAINT group_users_group_id_fkey;
+ALTER TABLE group_users.group_users
+  ADD CONSTRAINT group_users_user_id_fkey FOREIGN KEY (user_id)
+    REFERENCES group_users.users (id) ON DELETE CASCADE ON UPDATE CASCADE NOT VALID,
+  ADD CONSTRAINT group_users_group_id_fkey FOREIGN KEY (group_id)
+    REFERENCES group_users.groups (id) ON DELETE CASCADE ON UPDATE CASCADE NOT VALID;
+SELECT pg_temp.compare('dangling, keys not validated');
+ROLLBACK;
+-- ... with a check waiting in this transaction (a deferred key) ...
+BEGIN;
+ALTER TABLE group_users.group_users
+  ALTER CONSTRAINT group_users_user_id_fkey DEFERRABLE INITIALLY DEFERRED,
+  ALTER CONSTRAINT group_users_group_id_fkey DEFERRABLE INITIALLY DEFERRED;
+INSERT INTO group_users.group_users (user_id, group_id) VALUES (5000, 40), (1, 5000);
+SELECT pg_temp.compare('dangling, checks pending');
+ROLLBACK;
+-- ... or waiting on the statement that runs the count: a trigger firing
+-- before the key's cascade of the same deletion (a cascade is never
+-- deferred)
+CREATE FUNCTION pg_temp.counts_now() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE NOTICE 'user %: counted %, listed %', OLD.id,
+    group_users.count_group_members(40),
+    (SELECT count(*) FROM group_users.group_members(40));
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "A_counts" AFTER DELETE ON group_users.users
+  FOR EACH ROW EXECUTE FUNCTION pg_temp.counts_now();
+BEGIN;
+DELETE FROM group_users.users WHERE id IN (6, 7);
+ROLLBACK;
+DROP TRIGGER "A_counts" ON group_users.users;
+
 -- tables inheriting from ours: the statements name our tables without
 -- ONLY, so they read the children's rows too (a membership twice, a user
 -- twice), which the direct path would not: it steps aside
