@@ -1035,11 +1035,12 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 		int			i = 0;
 
 		CHECK_FOR_INTERRUPTS();
-		/* the other side's id: the index's second key column */
-		other = index_getattr(mscan->xs_itup, 2, mscan->xs_itupdesc, &isnull);
 		/* a foreign key's row deleted in this snapshot: no row, as a join */
 		if (probes)
 		{
+			/* the other side's id: the index's second key column */
+			other = index_getattr(mscan->xs_itup, 2, mscan->xs_itupdesc,
+								  &isnull);
 			prefetch_ahead(mscan, &oprobe, &prefetched);
 			if (!probe(&oprobe, DatumGetInt64(other), oslot))
 				continue;
