@@ -20,8 +20,9 @@ OBJS = \
 # Every released script is kept as shipped; the script of the current
 # version is built from the first one and the upgrades, so that a fresh
 # install and an upgraded one are the same by construction.
-EXTVERSION = 1.2
-UPGRADES = sql/group_users--1.0--1.1.sql sql/group_users--1.1--1.2.sql
+EXTVERSION = 1.3
+UPGRADES = sql/group_users--1.0--1.1.sql sql/group_users--1.1--1.2.sql \
+	sql/group_users--1.2--1.3.sql
 DATA = sql/group_users--1.0.sql $(UPGRADES)
 DATA_built = sql/group_users--$(EXTVERSION).sql
 

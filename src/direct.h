@@ -56,7 +56,7 @@ typedef struct DirectRels
 	 * Where the join table's columns (user_id, group_id, role, created_at,
 	 * updated_at, in that order) are in each of its two indexes, key or
 	 * INCLUDE columns, 0 where not; covers: all five are there, so a list can
-	 * be read from the index alone (1.2's group index).
+	 * be read from the index alone (1.2's group index, 1.3's primary key).
 	 */
 	AttrNumber	by_user_cols[5];
 	AttrNumber	by_group_cols[5];

@@ -96,3 +96,30 @@ ALTER EXTENSION group_users UPDATE TO '1.2';
 SELECT extversion FROM pg_extension WHERE extname = 'group_users';
 SELECT indexdef FROM pg_indexes WHERE indexname = 'group_users_group_id_user_id_idx';
 SELECT length(group_users.group_with_users(1) #>> '{users,0,GroupUsers,role}') AS role_length;
+
+-- 1.2 -> 1.3 rebuilds the primary key with the membership's columns
+-- (INCLUDE): a foreign key of another table referencing the key stops the
+-- update, which leaves 1.2 as it was, until that foreign key is dropped
+DROP EXTENSION group_users;
+CREATE EXTENSION group_users VERSION '1.2';
+INSERT INTO group_users.users (username) VALUES ('ozmic');
+INSERT INTO group_users.groups (name) VALUES ('Andela'), ('Post-it');
+SELECT group_users.add_membership(1, 1, 'admin');
+CREATE TABLE public.membership_notes (user_id bigint, group_id bigint, note text,
+  FOREIGN KEY (user_id, group_id) REFERENCES group_users.group_users);
+\set VERBOSITY terse
+ALTER EXTENSION group_users UPDATE TO '1.3';
+\set VERBOSITY default
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT extversion FROM pg_extension WHERE extname = 'group_users';
+SELECT indexdef FROM pg_indexes WHERE indexname = 'group_users_pkey';
+DROP TABLE public.membership_notes;
+ALTER EXTENSION group_users UPDATE TO '1.3';
+SELECT extversion FROM pg_extension WHERE extname = 'group_users';
+SELECT indexdef FROM pg_indexes WHERE indexname = 'group_users_pkey';
+-- still the key of the memberships, and the arbiter of the adds
+SELECT group_users.add_membership(1, 1), group_users.add_membership(1, 2);
+\set VERBOSITY terse
+INSERT INTO group_users.group_users (user_id, group_id) VALUES (1, 2);
+\set VERBOSITY default
+SELECT user_id, group_id, role FROM group_users.group_users ORDER BY 1, 2;
