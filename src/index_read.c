@@ -957,9 +957,9 @@ direct_scan(DirectRelations *r, bool by_group, int64 id,
 	/*
 	 * A count needs no column but the index's, and an index holding all the
 	 * join table's columns (1.2's on group_id, 1.3's primary key) gives a
-	 * list's: both are read index-only, as the planner would, without a
-	 * heap visit per member on all-visible pages.  The members' columns then
-	 * come from the index entry, at the index's positions.  The other side's
+	 * list's: both are read index-only, as the planner would, without a heap
+	 * visit per member on all-visible pages.  The members' columns then come
+	 * from the index entry, at the index's positions.  The other side's
 	 * probes are index-only for a count alone: a list returns that side's
 	 * row.
 	 */
