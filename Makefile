@@ -30,7 +30,7 @@ DATA_built = sql/group_users--$(EXTVERSION).sql
 REGRESS = schema settings reads writes json bulk bad_input contexts direct direct_remove direct_add differential security upgrade memory result_rows
 REGRESS_OPTS = --inputdir=test
 # pg_isolation_regress: specs in test/specs, expected output in expected/
-ISOLATION = add_membership_race set_race direct_reads remove_race upgrade_live
+ISOLATION = add_membership_race set_race set_direct direct_reads remove_race upgrade_live
 ISOLATION_OPTS = --inputdir=test --outputdir=.
 # TAP (PostgreSQL::Test::Cluster); needs libipc-run-perl and a non-root user
 TAP_TESTS = 1

@@ -77,16 +77,51 @@ delete_has_hooks(Relation rel)
 }
 
 /*
- * Delete the row version in slot, of membership (uid, gid), as the
- * executor's DELETE does (ExecDelete): wait for a transaction changing it;
- * then, under READ COMMITTED, do nothing if it deleted the row, or follow
- * its update to the row's newest version, lock that, and delete it if it
- * is still of (uid, gid) (EvalPlanQual's recheck of the statement's
- * WHERE); above READ COMMITTED, either is 40001.  Returns whether a row
- * was deleted.
+ * Which memberships a direct delete is of, as its statement's WHERE says:
+ * (uid, gid), or uid's in any group but those of gids (sorted, distinct)
+ */
+typedef struct DeleteOf
+{
+	int64		uid;
+	int64		gid;			/* when gids is NULL */
+	const int64 *gids;
+	int			ngids;
+} DeleteOf;
+
+static int
+int64_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Where id is in ids (sorted, distinct), or NULL */
+static const int64 *
+listed_at(const int64 *ids, int n, int64 id)
+{
+	return n == 0 ? NULL : bsearch(&id, ids, n, sizeof(int64), int64_cmp);
+}
+
+static bool
+delete_of(const DeleteOf *of, int64 uid, int64 gid)
+{
+	return uid == of->uid &&
+		(of->gids == NULL ? gid == of->gid :
+		 listed_at(of->gids, of->ngids, gid) == NULL);
+}
+
+/*
+ * Delete the row version in slot, a membership of "of", as the executor's
+ * DELETE does (ExecDelete): wait for a transaction changing it; then,
+ * under READ COMMITTED, do nothing if it deleted the row, or follow its
+ * update to the row's newest version, lock that, and delete it if it is
+ * still of "of" (EvalPlanQual's recheck of the statement's WHERE); above
+ * READ COMMITTED, either is 40001.  Returns whether a row was deleted.
  */
 static bool
-delete_version(Relation rel, TupleTableSlot *slot, int64 uid, int64 gid,
+delete_version(Relation rel, TupleTableSlot *slot, const DeleteOf *of,
 			   Snapshot snapshot)
 {
 	CommandId	cid = GetCurrentCommandId(true);
@@ -112,8 +147,9 @@ delete_version(Relation rel, TupleTableSlot *slot, int64 uid, int64 gid,
 			if (result == TM_Ok)
 			{
 				/* the newest version, locked: still the one asked for? */
-				if (DatumGetInt64(slot_getattr(slot, gu_rels.m_user_id, &isnull)) != uid ||
-					DatumGetInt64(slot_getattr(slot, gu_rels.m_group_id, &isnull)) != gid)
+				if (!delete_of(of,
+							   DatumGetInt64(slot_getattr(slot, gu_rels.m_user_id, &isnull)),
+							   DatumGetInt64(slot_getattr(slot, gu_rels.m_group_id, &isnull))))
 					return false;
 				tid = slot->tts_tid;
 				continue;
@@ -144,20 +180,22 @@ delete_version(Relation rel, TupleTableSlot *slot, int64 uid, int64 gid,
 }
 
 /*
- * Remove membership (uid, gid) directly: find the version visible to a
- * new snapshot by the join table's primary key and delete it with the
+ * Delete the memberships of "of" directly: find the versions visible to a
+ * new snapshot by the join table's primary key and delete them with the
  * table AM, as the executor's DELETE does (see delete_version), when
  * nothing else would act on the delete: no DELETE trigger or rule, no
  * row-level security applying to the caller, who has table-wide DELETE
  * and SELECT (the statement's WHERE reads two columns), and no security
  * module watching the executor.  Snapshot and command ids: see
- * gu_direct_statement_begin.
+ * gu_direct_statement_begin.  With gids, seen[i] is set for each gids[i]
+ * whose membership the scan saw (and so did not delete).
  *
  * Returns false, having done nothing, when it may not: the caller then
  * runs its DELETE statement.
  */
-bool
-gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid, bool *removed)
+static bool
+direct_delete(FunctionCallInfo fcinfo, const DeleteOf *of, bool *seen,
+			  uint64 *removed)
 {
 	DirectRelations r;
 	Relation	rel;
@@ -165,7 +203,9 @@ gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid, bool *removed)
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
 	ScanKeyData keys[2];
+	int			nkeys = of->gids == NULL ? 2 : 1;
 	Snapshot	snapshot;
+	bool		isnull;
 
 	if (!gu_direct_deletes ||
 		!gu_direct_open(fcinfo, false, false, RowExclusiveLock, &r))
@@ -186,20 +226,65 @@ gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid, bool *removed)
 	idx = index_open(gu_rels.members_by_user, RowExclusiveLock);
 	slot = table_slot_create(rel, NULL);
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
-				Int64GetDatum(uid));
+				Int64GetDatum(of->uid));
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ,
-				Int64GetDatum(gid));
-	scan = gu_index_beginscan(rel, idx, snapshot, 2, 0);
-	index_rescan(scan, keys, 2, NULL, 0);
-	/* a primary key: at most one version visible */
-	*removed = index_getnext_slot(scan, ForwardScanDirection, slot) &&
-		delete_version(rel, slot, uid, gid, snapshot);
+				Int64GetDatum(of->gid));
+	scan = gu_index_beginscan(rel, idx, snapshot, nkeys, 0);
+	index_rescan(scan, keys, nkeys, NULL, 0);
+	*removed = 0;
+	/* in key order, at most one visible version of each membership */
+	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		const int64 *at = NULL;
+
+		if (of->gids != NULL)
+			at = listed_at(of->gids, of->ngids,
+						   DatumGetInt64(slot_getattr(slot, gu_rels.m_group_id,
+													  &isnull)));
+		if (at != NULL)
+			seen[at - of->gids] = true; /* listed: kept */
+		else if (delete_version(rel, slot, of, snapshot))
+			(*removed)++;
+		/* the one pair: nothing more to read */
+		if (of->gids == NULL)
+			break;
+	}
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(idx, NoLock);
 	gu_direct_statement_end();
 	gu_direct_close(&r);
 	return true;
+}
+
+/* Remove membership (uid, gid) directly, if it may be (see direct_delete) */
+bool
+gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid, bool *removed)
+{
+	DeleteOf	of = {.uid = uid,.gid = gid};
+	uint64		n;
+
+	if (!direct_delete(fcinfo, &of, NULL, &n))
+		return false;
+	*removed = n > 0;
+	return true;
+}
+
+/*
+ * The user side of a set: delete directly, if it may be (see
+ * direct_delete), uid's memberships of groups not in gids (sorted,
+ * distinct), as "DELETE ... WHERE user_id = $1 AND NOT (group_id = ANY
+ * ($2))" would, in one scan of the user's memberships; seen[i] (false on
+ * entry) tells whether gids[i]'s membership was there.
+ */
+bool
+gu_direct_remove_unlisted(FunctionCallInfo fcinfo, int64 uid,
+						  const int64 *gids, int ngids, bool *seen,
+						  uint64 *removed)
+{
+	DeleteOf	of = {.uid = uid,.gids = gids,.ngids = ngids};
+
+	return direct_delete(fcinfo, &of, seen, removed);
 }
 
 /*
@@ -644,9 +729,18 @@ lock_referenced(GuDirectAdd *add, Referenced *ref, int64 uid, int64 gid,
  * Add membership (uid, gid) with role, as the INSERT ... ON CONFLICT DO
  * NOTHING would; true if it was inserted, false if it was there.  Snapshot
  * and command ids: see gu_direct_statement_begin.
+ *
+ * seen_absent: the caller has just read that the pair is not there (a set
+ * merging the current memberships, or a group it has just created), so the
+ * arbiter's pre-check, a search of the primary key, would find nothing but
+ * a pair inserted meanwhile.  The speculative insertion finds such a pair
+ * too (its entry in the primary key is checked for conflicts without
+ * waiting), and then, as ExecInsert does, the pre-check runs, waiting for
+ * an inserter still in progress, before deciding.
  */
 bool
-gu_direct_add(GuDirectAdd *add, int64 uid, int64 gid, Datum role)
+gu_direct_add(GuDirectAdd *add, int64 uid, int64 gid, Datum role,
+			  bool seen_absent)
 {
 	Relation	rel = add->r.members;
 	EState	   *estate = add->estate;
@@ -696,9 +790,11 @@ gu_direct_add(GuDirectAdd *add, int64 uid, int64 gid, Datum role)
 		List	   *recheck;
 
 		/* there already, or being inserted (waited for): do nothing */
-		if (!gu_check_index_constraints(add->rri, slot, estate, &conflict,
+		if (!seen_absent &&
+			!gu_check_index_constraints(add->rri, slot, estate, &conflict,
 										add->arbiter))
 			break;
+		seen_absent = false;
 		if (!locked)
 		{
 			for (i = 0; i < 2; i++)
@@ -749,7 +845,8 @@ gu_direct_add_begin(FunctionCallInfo fcinfo pg_attribute_unused())
 bool
 gu_direct_add(GuDirectAdd *add pg_attribute_unused(),
 			  int64 uid pg_attribute_unused(), int64 gid pg_attribute_unused(),
-			  Datum role pg_attribute_unused())
+			  Datum role pg_attribute_unused(),
+			  bool seen_absent pg_attribute_unused())
 {
 	elog(ERROR, "direct add not available");
 	return false;

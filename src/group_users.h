@@ -85,7 +85,8 @@ extern void gu_report_missing(bool user_side, const int64 *uid,
  */
 typedef struct GuDirectAdd GuDirectAdd;
 extern bool gu_add_one(FunctionCallInfo fcinfo, GuDirectAdd *direct,
-					   int64 uid, int64 gid, Datum role, bool update_role);
+					   int64 uid, int64 gid, Datum role, bool update_role,
+					   bool seen_absent);
 extern bool gu_remove_one(FunctionCallInfo fcinfo, int64 uid, int64 gid);
 
 /* ----------------
@@ -120,7 +121,11 @@ extern bool gu_direct_deletes;	/* GUC group_users.direct_deletes */
 extern bool gu_direct_remove(FunctionCallInfo fcinfo, int64 uid, int64 gid,
 							 bool *removed);
 extern GuDirectAdd *gu_direct_add_begin(FunctionCallInfo fcinfo);
-extern bool gu_direct_add(GuDirectAdd *add, int64 uid, int64 gid, Datum role);
+extern bool gu_direct_add(GuDirectAdd *add, int64 uid, int64 gid, Datum role,
+						  bool seen_absent);
+extern bool gu_direct_remove_unlisted(FunctionCallInfo fcinfo, int64 uid,
+									  const int64 *gids, int ngids,
+									  bool *seen, uint64 *removed);
 extern void gu_direct_add_end(GuDirectAdd *add);
 
 /* ----------------

@@ -100,17 +100,17 @@ give_role(FunctionCallInfo fcinfo, int64 uid, int64 gid, Datum role)
  * it was created.  Directly if the caller could begin a direct add, else
  * by the INSERT statement.  Both statements touch that one row only.  The
  * caller is connected to SPI; add_membership and the row-by-row bulk
- * writes of memberships.c share this.
+ * writes of memberships.c share this.  seen_absent: see gu_direct_add.
  */
 bool
 gu_add_one(FunctionCallInfo fcinfo, GuDirectAdd *direct, int64 uid,
-		   int64 gid, Datum role, bool update_role)
+		   int64 gid, Datum role, bool update_role, bool seen_absent)
 {
 	Datum		values[3];
 	bool		created;
 
 	if (direct != NULL)
-		created = gu_direct_add(direct, uid, gid, role);
+		created = gu_direct_add(direct, uid, gid, role, seen_absent);
 	else
 	{
 		values[0] = Int64GetDatum(uid);
@@ -168,7 +168,8 @@ gu_add_membership(PG_FUNCTION_ARGS)
 	direct = gu_direct_add_begin(fcinfo);
 	if (direct != NULL)
 	{
-		created = gu_direct_add(direct, uid, gid, PointerGetDatum(role));
+		created = gu_direct_add(direct, uid, gid, PointerGetDatum(role),
+								false);
 		gu_direct_add_end(direct);
 		if (!created)
 		{
@@ -180,7 +181,8 @@ gu_add_membership(PG_FUNCTION_ARGS)
 		PG_RETURN_BOOL(created);
 	}
 	gu_spi_connect();
-	created = gu_add_one(fcinfo, NULL, uid, gid, PointerGetDatum(role), true);
+	created = gu_add_one(fcinfo, NULL, uid, gid, PointerGetDatum(role), true,
+						 false);
 	gu_spi_finish();
 
 	PG_RETURN_BOOL(created);

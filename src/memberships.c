@@ -9,7 +9,8 @@
  *	  member_uids, role).
  *
  * Each is a few statements in the caller's transaction (the adds direct,
- * one row at a time, when direct_write.c may), so each is all-or-nothing.
+ * one row at a time, and a user's set's deletes, in one scan of the user's
+ * memberships, when direct_write.c may), so each is all-or-nothing.
  * The array is sorted and deduplicated first (gu_arg_ids): rows are then
  * written in key order, and sessions writing overlapping sets wait for
  * each other instead of deadlocking.  Ids of the array side that do not
@@ -30,7 +31,8 @@
  * What is left is a cycle through bulk writes of users and of groups in
  * turn: a group's write holding one membership and waiting for another,
  * whose user's write waits for a membership held by another group's write,
- * and so on.  The user-side writes are a DELETE, the inserts (an INSERT
+ * and so on.  The user-side writes are a DELETE (a statement, or direct
+ * deletes in the order of the primary key), the inserts (an INSERT
  * statement, or direct adds row by row) and an UPDATE, each in key order
  * but not all together, so the group-side writes go row by row in
  * increasing user id.  Around any such cycle the user id would then stay
@@ -230,10 +232,16 @@ check_others_exist(FunctionCallInfo fcinfo, Side *side, SideArgs *args,
  * then too, since a direct add costs less than a row of the INSERT (whose
  * two foreign-key checks are a statement each); its rows go in the same
  * order, so what is said above of deadlocks still holds.
+ *
+ * seen: NULL, or the caller has just read the current memberships, and
+ * seen[i] says whether others[i]'s is one of them; the row-by-row adds of
+ * the others then know them absent (see gu_direct_add).  Those seen are
+ * added as without: one may be being deleted by a transaction still in
+ * progress, which the add waits for, as the INSERT statement does.
  */
 static uint64
 add_listed(FunctionCallInfo fcinfo, Side *side, SideArgs *args,
-		   bool update_roles)
+		   bool update_roles, const bool *seen)
 {
 	GuDirectAdd *direct = gu_direct_add_begin(fcinfo);
 	uint64		added = 0;
@@ -248,7 +256,8 @@ add_listed(FunctionCallInfo fcinfo, Side *side, SideArgs *args,
 			added += gu_add_one(fcinfo, direct,
 								SIDE_UID(side, args, args->others[i]),
 								SIDE_GID(side, args, args->others[i]),
-								args->values[2], row_roles);
+								args->values[2], row_roles,
+								seen != NULL && !seen[i]);
 		if (direct != NULL)
 			gu_direct_add_end(direct);
 		if (side->row_by_row)
@@ -277,7 +286,7 @@ add_members(FunctionCallInfo fcinfo, Side *side)
 		lock_self(side, args.self);
 		gu_spi_connect();
 		check_others_exist(fcinfo, side, &args, side->others_name);
-		added = add_listed(fcinfo, side, &args, true);
+		added = add_listed(fcinfo, side, &args, true, NULL);
 		gu_spi_finish();
 	}
 	PG_RETURN_INT32((int32) added);
@@ -340,7 +349,7 @@ set_row_by_row(FunctionCallInfo fcinfo, Side *side, SideArgs *args,
 			*added += gu_add_one(fcinfo, direct,
 								 SIDE_UID(side, args, args->others[j]),
 								 SIDE_GID(side, args, args->others[j]),
-								 args->values[2], false);
+								 args->values[2], false, true);
 			j++;
 		}
 		else
@@ -380,10 +389,18 @@ set_members(FunctionCallInfo fcinfo, Side *side)
 		set_row_by_row(fcinfo, side, &args, &added, &removed);
 	else
 	{
-		removed = gu_execute(&side->delete_unlisted, fcinfo, args.values,
-							 NULL, false, 0, NULL);
+		/* one scan of the user's memberships, or the DELETE statement */
+		bool	   *seen = palloc0(sizeof(bool) * Max(args.nothers, 1));
+
+		if (!gu_direct_remove_unlisted(fcinfo, args.self, args.others,
+									   args.nothers, seen, &removed))
+		{
+			removed = gu_execute(&side->delete_unlisted, fcinfo, args.values,
+								 NULL, false, 0, NULL);
+			seen = NULL;
+		}
 		if (args.nothers > 0)
-			added = add_listed(fcinfo, side, &args, false);
+			added = add_listed(fcinfo, side, &args, false, seen);
 	}
 	gu_spi_finish();
 
@@ -459,9 +476,12 @@ gu_create_group(PG_FUNCTION_ARGS)
 		elog(ERROR, "INSERT into groups returned no id");
 	if (args.nothers > 0)
 	{
+		/* a group no other transaction can see yet has no members */
+		bool	   *seen = palloc0(sizeof(bool) * args.nothers);
+
 		args.self = gid;
 		args.values[0] = Int64GetDatum(gid);
-		add_listed(fcinfo, &group_side, &args, false);
+		add_listed(fcinfo, &group_side, &args, false, seen);
 	}
 	gu_spi_finish();
 

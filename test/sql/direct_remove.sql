@@ -1,4 +1,5 @@
--- remove_membership, and the removes of the group-side bulk writes,
+-- remove_membership, the removes of the group-side bulk writes, and the
+-- deletes of set_user_groups (one scan of the user's memberships),
 -- delete directly with the table AM when nothing but the table AM would
 -- act on the delete, and run their DELETE statement otherwise: a DELETE
 -- trigger (a foreign key's too) or rule on the join table, row-level
@@ -25,8 +26,9 @@ INSERT INTO group_users.group_users (user_id, group_id, role)
 -- The same removes with direct_deletes off, then on, each in a
 -- subtransaction rolled back afterwards (so both start from the same rows,
 -- and the direct deletes are undone like any others): single removes of
--- members and non-members, unknown ids, a group-side bulk remove and a
--- group-side set (which removes row by row).
+-- members and non-members, unknown ids, a group-side bulk remove, a
+-- group-side set (which removes row by row), and sets of a member's and
+-- of an owner's groups (each keeping, deleting and adding some).
 CREATE TABLE removes_seen (way text, results text, left_rows text, left_n bigint);
 GRANT ALL ON removes_seen TO PUBLIC;
 CREATE FUNCTION pg_temp.removes(way text) RETURNS void LANGUAGE plpgsql AS $$
@@ -43,7 +45,11 @@ BEGIN
      WHERE (u * 7 + g) % 4 = 1;
     r := r || ' ' || group_users.remove_group_members(3, ARRAY[1, 2, 3, 4, 5, 10, 99])
            || ' ' || (SELECT added || '/' || removed
-                        FROM group_users.set_group_members(4, ARRAY[1, 2, 3, 40]));
+                        FROM group_users.set_group_members(4, ARRAY[1, 2, 3, 40]))
+           || ' ' || (SELECT added || '/' || removed
+                        FROM group_users.set_user_groups(7, ARRAY[1, 2, 3]))
+           || ' ' || (SELECT added || '/' || removed
+                        FROM group_users.set_user_groups(10, ARRAY[2, 3, 4]));
     SELECT md5(string_agg(user_id || ':' || group_id || ':' || role, ',' ORDER BY user_id, group_id)),
            count(*)
       INTO lr, ln FROM group_users.group_users;

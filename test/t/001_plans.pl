@@ -153,9 +153,9 @@ CREATE POLICY everything ON group_users.groups TO reader USING (true);
 is(nested_plans('SET ROLE reader;'), 6, 'RLS on groups: the statements reading groups run');
 is(nested_plans(''), 0, 'the owner, to whom the policy does not apply: direct');
 
-# Removes: remove_membership and the group-side removes delete directly
-# (no statement) unless something else acts on a delete: a DELETE trigger
-# here, or group_users.direct_deletes = off.
+# Removes: remove_membership, the group-side removes and a user's set
+# delete directly (no statement) unless something else acts on a delete: a
+# DELETE trigger here, or group_users.direct_deletes = off.
 sub delete_statements
 {
 	my ($setup) = @_;
@@ -169,20 +169,21 @@ sub delete_statements
 			'SELECT group_users.remove_membership(5, 2000);',
 			'SELECT group_users.remove_membership(6, 2000);',
 			'SELECT group_users.remove_group_members(2000, \'{7,8,9}\');',
+			'SELECT * FROM group_users.set_user_groups(10, \'{268,1}\');',
 			'ROLLBACK;'),
 		stdout => \$out, stderr => \$err, on_error_die => 1);
 	return scalar(grep { /^DELETE FROM group_users\.group_users/ }
 		  split /Query Text: /, $err);
 }
 is(delete_statements(''), 0, 'direct deletes: the removes run no statement');
-is(delete_statements('SET group_users.direct_deletes = off;'), 5,
-	'direct_deletes off: one DELETE statement per removed pair');
+is(delete_statements('SET group_users.direct_deletes = off;'), 6,
+	'direct_deletes off: one DELETE statement per removed pair, one for the set');
 $node->safe_psql('postgres', q{
 CREATE FUNCTION public.noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN OLD; END';
 CREATE TRIGGER noop BEFORE DELETE ON group_users.group_users
   FOR EACH ROW EXECUTE FUNCTION public.noop();
 });
-is(delete_statements(''), 5, 'a DELETE trigger: the statements run, and it fires');
+is(delete_statements(''), 6, 'a DELETE trigger: the statements run, and it fires');
 $node->safe_psql('postgres', 'DROP TRIGGER noop ON group_users.group_users');
 
 # Adds: add_membership and the adds of the bulk writes insert directly: no
@@ -238,7 +239,7 @@ is(insert_statements('', 'BEGIN ISOLATION LEVEL REPEATABLE READ;'), '7/20',
 $node->safe_psql('postgres',
 	'CREATE TABLE public.more_members () INHERITS (group_users.group_users)');
 is(nested_plans(''), 11, 'a child of the join table: the reads run their statements');
-is(delete_statements(''), 5, 'a child of the join table: the removes run their statements');
+is(delete_statements(''), 6, 'a child of the join table: the removes run their statements');
 $node->safe_psql('postgres', 'DROP TABLE public.more_members');
 is(nested_plans(''), 11, 'child dropped, parent not analyzed: still the statements');
 $node->safe_psql('postgres', 'ANALYZE group_users.group_users');
