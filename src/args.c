@@ -235,3 +235,13 @@ gu_ids_data(Datum ids)
 {
 	return (const int64 *) ARR_DATA_PTR(DatumGetArrayTypeP(ids));
 }
+
+/*
+ * Where id is in ids, sorted and distinct as gu_arg_ids() makes them
+ * (without keep_order), or NULL
+ */
+const int64 *
+gu_ids_find(const int64 *ids, int n, int64 id)
+{
+	return n == 0 ? NULL : bsearch(&id, ids, n, sizeof(int64), cmp_int64);
+}

@@ -88,28 +88,12 @@ typedef struct DeleteOf
 	int			ngids;
 } DeleteOf;
 
-static int
-int64_cmp(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return (x > y) - (x < y);
-}
-
-/* Where id is in ids (sorted, distinct), or NULL */
-static const int64 *
-listed_at(const int64 *ids, int n, int64 id)
-{
-	return n == 0 ? NULL : bsearch(&id, ids, n, sizeof(int64), int64_cmp);
-}
-
 static bool
 delete_of(const DeleteOf *of, int64 uid, int64 gid)
 {
 	return uid == of->uid &&
 		(of->gids == NULL ? gid == of->gid :
-		 listed_at(of->gids, of->ngids, gid) == NULL);
+		 gu_ids_find(of->gids, of->ngids, gid) == NULL);
 }
 
 /*
@@ -238,9 +222,9 @@ direct_delete(FunctionCallInfo fcinfo, const DeleteOf *of, bool *seen,
 		const int64 *at = NULL;
 
 		if (of->gids != NULL)
-			at = listed_at(of->gids, of->ngids,
-						   DatumGetInt64(slot_getattr(slot, gu_rels.m_group_id,
-													  &isnull)));
+			at = gu_ids_find(of->gids, of->ngids,
+							 DatumGetInt64(slot_getattr(slot, gu_rels.m_group_id,
+														&isnull)));
 		if (at != NULL)
 			seen[at - of->gids] = true; /* listed: kept */
 		else if (delete_version(rel, slot, of, snapshot))

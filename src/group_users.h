@@ -140,6 +140,7 @@ extern bool gu_arg_page(FunctionCallInfo fcinfo, int after_argno,
 extern Datum gu_arg_ids(FunctionCallInfo fcinfo, int argno, const char *name,
 						bool keep_order, int *count);
 extern const int64 *gu_ids_data(Datum ids);
+extern const int64 *gu_ids_find(const int64 *ids, int n, int64 id);
 extern void gu_check_writable(FunctionCallInfo fcinfo);
 
 /* ----------------
