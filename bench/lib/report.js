@@ -61,13 +61,14 @@ const stat = (clients, c, kind) => {
 
 const KINDS = [
   ['select1', '× SELECT 1'],
+  ['commit1', '× empty write'],
   ['raw', '× raw SQL ¹'],
   ['plpgsql', '× PL/pgSQL'],
   ['postgrest', '× PostgREST-style'],
   ['sqlfn', '× SQL function'],
   ['seq', '× Sequelize sequence'],
 ];
-const KIND_SHORT = { raw: 'raw SQL', postgrest: 'PostgREST', seq: 'Sequelize seq', plpgsql: 'PL/pgSQL', sqlfn: 'SQL fn', select1: 'SELECT 1', findByPk: 'findByPk', 'fn@standby': 'the function on the hot standby' };
+const KIND_SHORT = { raw: 'raw SQL', postgrest: 'PostgREST', seq: 'Sequelize seq', plpgsql: 'PL/pgSQL', sqlfn: 'SQL fn', select1: 'SELECT 1', commit1: 'empty write', findByPk: 'findByPk', 'fn@standby': 'the function on the hot standby' };
 
 const verifyFails = (c) => verify.filter((v) => v.c === c && v.status !== 'PASS');
 
@@ -168,6 +169,31 @@ p('¹ raw SQL: the raw join for the lists (for the JSON functions, the join Sequ
 p('the equivalent plain statement for the writes, the best single statement for users_with_groups. ');
 p('⚠ marks an anchor or function with pgbench errors in some round.');
 p();
+
+// ---------------------------------------------------------------- ceilings
+// No transaction that writes a row commits faster than the empty write
+// (an xid and a commit record), so the empty write's TPS over an anchor's
+// bounds what any function can reach against that anchor in this run.
+const ceilCases = ranCases.filter((c) => stat(targetClients, c.id, 'commit1') && stat(targetClients, c.id, 'seq'));
+if (ceilCases.length) {
+  p(`## How far a write can go (${targetClients} clients)`);
+  p();
+  p("The empty write is `SELECT pg_logical_emit_message(true, 'group_users', '')`: one round trip whose transaction writes one small WAL record and takes an xid, so its commit writes a commit record and, with `synchronous_commit` on, waits for the flush, as a row's insert or delete does. A transaction that also writes rows cannot commit faster, so the empty write's TPS over the Sequelize sequence's is the most any implementation of the call could reach against that sequence in this run (the ceiling); where the ceiling is below a target, no function can meet it here.");
+  p();
+  p('| call | empty write TPS | Sequelize sequence TPS | ceiling: empty write / sequence | function / sequence | function / empty write |');
+  p('|---|---:|---:|---:|---:|---:|');
+  for (const c of ceilCases) {
+    const f = stat(targetClients, c.id, 'fn');
+    const e = stat(targetClients, c.id, 'commit1');
+    const q = stat(targetClients, c.id, 'seq');
+    if (!f) continue;
+    const ceil = e.tps / q.tps;
+    const t = (targets[c.id] || []).find((x) => x.kind === 'seq');
+    const below = t && ceil < t.min ? ` (below the ${t.text}× target)` : '';
+    p(`| ${c.title} | ${fmtInt(e.tps)} | ${fmtInt(q.tps)} | ${fmtRatio(ceil)}${below} | ${fmtRatio(f.tps / q.tps)} | ${fmtRatio(f.tps / e.tps)} |`);
+  }
+  p();
+}
 
 // ---------------------------------------------------------------- standby
 // Read cases whose function also ran on the hot standby (run.sh --standby)
