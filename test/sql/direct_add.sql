@@ -275,6 +275,69 @@ SELECT user_id, note FROM group_users.group_users
 ROLLBACK;
 ALTER TABLE group_users.group_users DROP COLUMN note;
 DROP FUNCTION public.note_default();
+-- Between two adds of one call, what runs in between may delete the user
+-- or group the first add locked: a trigger of the UPDATE that gives an
+-- existing member the role, or a volatile default.  The next add then
+-- gives the statement's 23503, not a membership of nothing (so an add may
+-- not simply trust the lock the one before took).
+CREATE FUNCTION public.drop_group_4() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM group_users.groups WHERE id = 4;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER role_drops_group AFTER UPDATE ON group_users.group_users
+  FOR EACH ROW EXECUTE FUNCTION public.drop_group_4();
+\set VERBOSITY terse
+BEGIN;
+SELECT group_users.add_group_members(4, ARRAY[1, 2, 40], 'admin');
+ROLLBACK;
+BEGIN;
+SET LOCAL group_users.direct_inserts = off;
+SELECT group_users.add_group_members(4, ARRAY[1, 2, 40], 'admin') AS by_statement;
+ROLLBACK;
+\set VERBOSITY default
+DROP TRIGGER role_drops_group ON group_users.group_users;
+DROP FUNCTION public.drop_group_4();
+-- the second call of the default deletes what public.doomed names
+CREATE TABLE public.doomed (kind text, id bigint);
+CREATE SEQUENCE public.default_calls;
+CREATE FUNCTION public.mark_default() RETURNS int VOLATILE LANGUAGE plpgsql AS $$
+BEGIN
+  IF nextval('public.default_calls') = 2 THEN
+    DELETE FROM group_users.groups WHERE id IN (SELECT id FROM public.doomed WHERE kind = 'group');
+    DELETE FROM group_users.users WHERE id IN (SELECT id FROM public.doomed WHERE kind = 'user');
+  END IF;
+  RETURN 0;
+END $$;
+ALTER TABLE group_users.group_users ADD COLUMN mark int DEFAULT public.mark_default();
+\set VERBOSITY terse
+BEGIN;
+INSERT INTO public.doomed VALUES ('group', 3);
+SELECT setval('public.default_calls', 1, false);
+SELECT group_users.add_group_members(3, ARRAY[1, 2, 4]);
+ROLLBACK;
+BEGIN;
+INSERT INTO public.doomed VALUES ('group', 3);
+SELECT setval('public.default_calls', 1, false);
+SET LOCAL group_users.direct_inserts = off;
+SELECT group_users.add_group_members(3, ARRAY[1, 2, 4]) AS by_statement;
+ROLLBACK;
+BEGIN;
+INSERT INTO public.doomed VALUES ('user', 7);
+SELECT setval('public.default_calls', 1, false);
+SELECT * FROM group_users.add_memberships(7, ARRAY[1, 2, 4]);
+ROLLBACK;
+BEGIN;
+INSERT INTO public.doomed VALUES ('user', 7);
+SELECT setval('public.default_calls', 1, false);
+SET LOCAL group_users.direct_inserts = off;
+SELECT * FROM group_users.add_memberships(7, ARRAY[1, 2, 4]) AS by_statement;
+ROLLBACK;
+\set VERBOSITY default
+ALTER TABLE group_users.group_users DROP COLUMN mark;
+DROP FUNCTION public.mark_default();
+DROP SEQUENCE public.default_calls;
+DROP TABLE public.doomed;
 -- an identity column: a new value each row, as the statement
 ALTER TABLE group_users.group_users ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY;
 BEGIN;
