@@ -172,13 +172,14 @@ p();
 
 // ---------------------------------------------------------------- ceilings
 // No transaction that writes a row commits faster than the empty write
-// (an xid and a commit record), so the empty write's TPS over an anchor's
-// bounds what any function can reach against that anchor in this run.
+// (one WAL record, an xid and a commit record), so the empty write's TPS
+// over an anchor's bounds what any function can reach against that anchor
+// in this run, up to the noise of the flush.
 const ceilCases = ranCases.filter((c) => stat(targetClients, c.id, 'commit1') && stat(targetClients, c.id, 'seq'));
 if (ceilCases.length) {
   p(`## How far a write can go (${targetClients} clients)`);
   p();
-  p("The empty write is `SELECT pg_logical_emit_message(true, 'group_users', '')`: one round trip whose transaction writes one small WAL record and takes an xid, so its commit writes a commit record and, with `synchronous_commit` on, waits for the flush, as a row's insert or delete does. A transaction that also writes rows cannot commit faster, so the empty write's TPS over the Sequelize sequence's is the most any implementation of the call could reach against that sequence in this run (the ceiling); where the ceiling is below a target, no function can meet it here.");
+  p("The empty write is `SELECT pg_logical_emit_message(true, 'group_users', '')`: one round trip whose transaction writes one small WAL record and takes an xid, so its commit writes a commit record and, with `synchronous_commit` on, waits for the flush, as a row's insert or delete does. A transaction that also writes rows cannot commit faster, so the empty write's TPS over the Sequelize sequence's is the most any implementation of the call could reach against that sequence in this run (the ceiling); where the ceiling is below a target, no function can meet it here. The bound holds up to the run's noise: with the flush, the fsync's time varies from round to round (see the empty write's min–max below).");
   p();
   p('| call | empty write TPS | Sequelize sequence TPS | ceiling: empty write / sequence | function / sequence | function / empty write |');
   p('|---|---:|---:|---:|---:|---:|');
