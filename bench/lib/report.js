@@ -59,6 +59,15 @@ const stat = (clients, c, kind) => {
   };
 };
 
+// The most any implementation could reach against anchor kind of case c:
+// the empty write's TPS over the anchor's (no transaction that writes a
+// row commits faster, up to the noise of the flush); 0 when not measured
+const ceiling = (clients, c, kind) => {
+  const e = stat(clients, c, 'commit1');
+  const a = stat(clients, c, kind);
+  return e && a ? e.tps / a.tps : 0;
+};
+
 const KINDS = [
   ['select1', '× SELECT 1'],
   ['commit1', '× empty write'],
@@ -101,11 +110,7 @@ function resultTable(clients) {
       if (clients === targetClients) {
         summary.total++;
         if (ok) summary.met++; else summary.missed.push(`${c.title} vs ${KIND_SHORT[t.kind]}: ${fmtRatio(ratios[t.kind])} (target ≥ ${t.text}×)`);
-        // against a write's anchor, the most any implementation could reach
-        const e = stat(clients, c.id, 'commit1');
-        const a = stat(clients, c.id, t.kind);
-        const ceil = e && a && t.kind !== 'select1' ? e.tps / a.tps : NaN;
-        chart.push({ label: `${c.title} vs ${KIND_SHORT[t.kind]}`, ratio: ratios[t.kind], min: t.min, text: t.text, met: ok, ceil });
+        chart.push({ label: `${c.title} vs ${KIND_SHORT[t.kind]}`, ratio: ratios[t.kind], min: t.min, text: t.text, met: ok, ceil: ceiling(clients, c.id, t.kind) });
       }
       return ok ? 'yes' : '**NO**';
     }).join(', ') || '—';
@@ -175,11 +180,7 @@ p('⚠ marks an anchor or function with pgbench errors in some round.');
 p();
 
 // ---------------------------------------------------------------- ceilings
-// No transaction that writes a row commits faster than the empty write
-// (one WAL record, an xid and a commit record), so the empty write's TPS
-// over an anchor's bounds what any function can reach against that anchor
-// in this run, up to the noise of the flush.
-const ceilCases = ranCases.filter((c) => stat(targetClients, c.id, 'commit1') && stat(targetClients, c.id, 'seq'));
+const ceilCases = ranCases.filter((c) => ceiling(targetClients, c.id, 'seq') > 0);
 if (ceilCases.length) {
   p(`## How far a write can go (${targetClients} clients)`);
   p();
@@ -192,7 +193,7 @@ if (ceilCases.length) {
     const e = stat(targetClients, c.id, 'commit1');
     const q = stat(targetClients, c.id, 'seq');
     if (!f) continue;
-    const ceil = e.tps / q.tps;
+    const ceil = ceiling(targetClients, c.id, 'seq');
     const t = (targets[c.id] || []).find((x) => x.kind === 'seq');
     const below = t && ceil < t.min ? ` (below the ${t.text}× target)` : '';
     p(`| ${c.title} | ${fmtInt(e.tps)} | ${fmtInt(q.tps)} | ${fmtRatio(ceil)}${below} | ${fmtRatio(f.tps / q.tps)} | ${fmtRatio(f.tps / e.tps)} |`);
@@ -256,7 +257,7 @@ if (node) {
         mcell = ok ? 'yes' : '**NO**';
         summary.total++;
         if (ok) summary.met++; else summary.missed.push(`node: user_with_groups via Sequelize vs findByPk: ${fmtRatio(r)} (target ≥ ${t.min}×)`);
-        chart.push({ label: 'node: sequelize.query(user_with_groups) vs findByPk', ratio: r, min: t.min, met: ok });
+        chart.push({ label: 'node: sequelize.query(user_with_groups) vs findByPk', ratio: r, min: t.min, met: ok, ceil: 0 });
       }
     }
     p(`| ${desc[n]} | ${fmtInt(m[n].ops)} | ${fmtNum(m[n].latency_ms)} | ${fmtRatio(r)} | ${fmtRatio(m[n].ops / floor)} | ${tcell} | ${mcell} |`);
@@ -342,15 +343,15 @@ if (chart.length && opt.png) {
     const r = Number.isFinite(c.ratio) && c.ratio > 0 ? c.ratio : 0.01;
     return [i, c.label, r.toFixed(4), c.min, c.met ? '0x2e9e48' : '0xd03c3c',
       Math.min(1, r).toFixed(4), Math.max(1, r).toFixed(4),
-      (Math.max(r, c.min, 1, Number.isFinite(c.ceil) ? c.ceil : 0) * 1.06).toFixed(4),
-      `${fmtRatio(r)} (target ${c.text || c.min}×${Number.isFinite(c.ceil) ? `, ceiling ${fmtRatio(c.ceil)}` : ''})`,
-      Number.isFinite(c.ceil) ? c.ceil.toFixed(4) : 'NaN'].join('\t');
+      (Math.max(r, c.min, 1, c.ceil) * 1.06).toFixed(4),
+      `${fmtRatio(r)} (target ${c.text || c.min}×${c.ceil ? `, ceiling ${fmtRatio(c.ceil)}` : ''})`,
+      c.ceil ? c.ceil.toFixed(4) : 'NaN'].join('\t');
   }).join('\n') + '\n');
   const ratios = chart.map((c) => (Number.isFinite(c.ratio) && c.ratio > 0 ? c.ratio : 0.01));
   const lo = Math.min(0.5, ...ratios) / 1.25;
-  const ceils = chart.map((c) => (Number.isFinite(c.ceil) ? c.ceil : 0));
+  const anyCeil = chart.some((c) => c.ceil);
   // room right of the rightmost mark for its label, longer with a ceiling
-  const hi = Math.max(4, ...ratios, ...chart.map((c) => c.min), ...ceils) * (Math.max(...ceils) > 0 ? 8 : 3);
+  const hi = Math.max(4, ...ratios, ...chart.map((c) => c.min), ...chart.map((c) => c.ceil)) * (anyCeil ? 8 : 3);
   const height = 180 + 34 * chart.length;
   const gp = `
 set terminal pngcairo size 1300,${height} font "DejaVu Sans,11" noenhanced
@@ -375,7 +376,7 @@ set style fill solid 0.85 noborder
 set arrow from 1, graph 0 to 1, graph 1 nohead dt 2 lw 1.5 lc rgb "#444444"
 plot '${dat}' using 3:1:6:7:($1-0.32):($1+0.32):5:ytic(2) with boxxyerror lc rgb variable notitle, \\
      '' using 4:($1-0.42):(0):(0.84) with vectors nohead lw 4 lc rgb "black" title "target", \\
-     '' using 8:1:(strcol(9)) with labels left font ",10" notitle${chart.some((c) => Number.isFinite(c.ceil)) ? `, \\
+     '' using 8:1:(strcol(9)) with labels left font ",10" notitle${anyCeil ? `, \\
      '' using 10:1 with points pt 9 ps 1.6 lc rgb "#6a5acd" title "ceiling: empty write / anchor"` : ''}
 `;
   const gpFile = path.join(opt.work, 'chart.gp');
