@@ -275,6 +275,35 @@ SELECT user_id, note FROM group_users.group_users
 ROLLBACK;
 ALTER TABLE group_users.group_users DROP COLUMN note;
 DROP FUNCTION public.note_default();
+-- The same for a CHECK: the direct add keeps the CHECKs planned (the
+-- planner inlines the function), and checks the next add against the
+-- function's new version, or against a CHECK added or dropped meanwhile
+CREATE FUNCTION public.role_allowed(text) RETURNS boolean IMMUTABLE
+  LANGUAGE sql AS $$ SELECT $1 <> 'admin' $$;
+ALTER TABLE group_users.group_users
+  ADD CONSTRAINT role_allowed CHECK (public.role_allowed(role));
+SELECT pg_temp.compare('a CHECK through an inlined function');
+\set VERBOSITY terse
+SELECT group_users.add_membership(12, 1, 'admin');
+\set VERBOSITY default
+CREATE OR REPLACE FUNCTION public.role_allowed(text) RETURNS boolean IMMUTABLE
+  LANGUAGE sql AS $$ SELECT $1 <> 'muted' $$;
+BEGIN;
+SELECT group_users.add_membership(12, 1, 'admin');
+\set VERBOSITY terse
+SAVEPOINT s;
+SELECT group_users.add_membership(16, 1, 'muted');
+ROLLBACK TO s;
+ALTER TABLE group_users.group_users
+  ADD CONSTRAINT not_sixteen CHECK (user_id <> 16) NOT VALID;
+SELECT group_users.add_membership(16, 1);
+ROLLBACK TO s;
+ALTER TABLE group_users.group_users DROP CONSTRAINT role_allowed;
+SELECT group_users.add_membership(16, 1, 'muted');
+\set VERBOSITY default
+ROLLBACK;
+ALTER TABLE group_users.group_users DROP CONSTRAINT role_allowed;
+DROP FUNCTION public.role_allowed(text);
 -- Between two adds of one call, what runs in between may delete the user
 -- or group the first add locked: a trigger of the UPDATE that gives an
 -- existing member the role, or a volatile default.  The next add then
