@@ -594,6 +594,17 @@ referenced_close(Referenced *ref)
 }
 
 /*
+ * An expression of the shape, compiled from a copy of its own (NULL stays
+ * NULL): a default could call a function that adds a membership, and find
+ * the shape again after an invalidation.
+ */
+static ExprState *
+init_own_copy(Expr *expr)
+{
+	return expr ? ExecInitExpr(copyObject(expr), NULL) : NULL;
+}
+
+/*
  * Set up the direct add of memberships, for one or more rows; NULL, with
  * nothing left open, when it may not be used: the caller then runs its
  * INSERT statement.
@@ -654,10 +665,7 @@ gu_direct_add_begin(FunctionCallInfo fcinfo)
 		return NULL;
 	}
 
-	/*
-	 * The add's own copies: a default could call a function that adds a
-	 * membership, and find the shape again after an invalidation.
-	 */
+	/* the add's own copies (see init_own_copy) */
 	oldcxt = MemoryContextSwitchTo(add->estate->es_query_cxt);
 	add->ndefaults = shape.ndefaults;
 	add->default_attnos = palloc(sizeof(AttrNumber) * Max(add->ndefaults, 1));
@@ -665,8 +673,7 @@ gu_direct_add_begin(FunctionCallInfo fcinfo)
 	for (i = 0; i < add->ndefaults; i++)
 	{
 		add->default_attnos[i] = shape.default_attnos[i];
-		add->defaults[i] = shape.defaults[i] ?
-			ExecInitExpr(copyObject(shape.defaults[i]), NULL) : NULL;
+		add->defaults[i] = init_own_copy(shape.defaults[i]);
 	}
 
 	/*
@@ -678,11 +685,9 @@ gu_direct_add_begin(FunctionCallInfo fcinfo)
 		rel->rd_att->constr->num_check == shape.nchecks && shape.nchecks > 0)
 	{
 		gu_rri_checks(add->rri) =
-			palloc0(sizeof(ExprState *) * shape.nchecks);
+			palloc(sizeof(ExprState *) * shape.nchecks);
 		for (i = 0; i < shape.nchecks; i++)
-			if (shape.checks[i] != NULL)
-				gu_rri_checks(add->rri)[i] =
-					ExecInitExpr(copyObject(shape.checks[i]), NULL);
+			gu_rri_checks(add->rri)[i] = init_own_copy(shape.checks[i]);
 	}
 	MemoryContextSwitchTo(oldcxt);
 	return add;
