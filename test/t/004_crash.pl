@@ -73,6 +73,16 @@ sub backend_pid
 		  . "AND pid <> pg_backend_pid() LIMIT 1");
 }
 
+# The state letter of process $pid (R, S, T for stopped...), '' if gone
+sub process_state
+{
+	my ($pid) = @_;
+	open(my $fh, '<', "/proc/$pid/stat") or return '';
+	my $line = <$fh>;
+	close($fh);
+	return defined $line && $line =~ /^\d+ \(.*\) (\S) / ? $1 : '';
+}
+
 # Pids whose parent is $ppid, from /proc
 sub children_of
 {
@@ -89,17 +99,70 @@ sub children_of
 	return @pids;
 }
 
-# kill -9 of the postmaster and all its children, then a normal start
+# The System V segment the server's processes attach (postmaster.pid's
+# seventh line: key and id): a new postmaster refuses to start while any
+# process still has it attached ("pre-existing shared memory block is
+# still in use")
+sub shm_segment
+{
+	open(my $fh, '<', $node->data_dir . '/postmaster.pid')
+	  or die "postmaster.pid: $!";
+	my @lines = <$fh>;
+	close($fh);
+	$lines[6] =~ /^\s*(\d+)\s+(\d+)/ or die "no shared memory key in postmaster.pid";
+	return ($1, $2);
+}
+
+# How many processes have segment $id attached (0 once it is gone)
+sub shm_nattch
+{
+	my ($id) = @_;
+	open(my $fh, '<', '/proc/sysvipc/shm') or die "/proc/sysvipc/shm: $!";
+	while (my $line = <$fh>)
+	{
+		my @f = split(' ', $line);
+		return $f[6] if @f > 6 && $f[1] eq $id;
+	}
+	return 0;
+}
+
+# Pids mapping the segment of key $key
+sub shm_holders
+{
+	my ($key) = @_;
+	my $name = sprintf('/SYSV%08x', $key);
+	my @pids;
+	for my $maps (glob('/proc/[0-9]*/maps'))
+	{
+		open(my $fh, '<', $maps) or next;
+		push @pids, $maps =~ m{^/proc/(\d+)/} if grep { index($_, $name) >= 0 } <$fh>;
+		close($fh);
+	}
+	return @pids;
+}
+
+# kill -9 of the postmaster and all its children, then a normal start.
+# The postmaster is stopped first, so that it forks no child after the
+# list is made; a process missed anyway is found by the segment it holds,
+# as the new postmaster would find it (once, on 13, one was missed).
 sub crash_server
 {
 	my $pm = $node->{_pid};
+	my ($key, $id) = shm_segment();
+	kill('STOP', $pm);
+	for (my $i = 0; $i < 1000 && process_state($pm) ne 'T'; $i++)
+	{
+		usleep(1_000);
+	}
 	my @all = ($pm, children_of($pm));
 	kill(9, @all);
 	$node->{_pid} = undef;
-	for (my $i = 0; $i < 1000 && kill(0, @all); $i++)
+	for (my $i = 0; $i < 1000 && (kill(0, @all) || shm_nattch($id) > 0); $i++)
 	{
+		kill(9, shm_holders($key)) if $i % 10 == 9;
 		usleep(10_000);
 	}
+	is(shm_nattch($id), 0, 'server crash: no process left attached');
 	$node->start;
 }
 
