@@ -3,7 +3,8 @@
 #   pg_regress (test/sql) and pg_isolation_regress (test/specs) on a cluster
 #   made by pg_virtualenv, then the TAP tests (test/t), which start their own,
 #   then the Node tests of examples/express-sequelize (real Sequelize and
-#   Express against the extension; scripts/node-test.sh), then a compile of
+#   Express against the extension; scripts/node-test.sh), then the Python
+#   tests of examples/psycopg (scripts/python-test.sh), then a compile of
 #   the C sources against PostgreSQL 13, 17 and 18's headers
 #   (scripts/check_versions.sh).
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
@@ -49,6 +50,10 @@ echo "== Node (Sequelize, Express)"
 bash scripts/node-test.sh 2>&1 | tee "$work/node.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+echo "== Python (psycopg)"
+bash scripts/python-test.sh 2>&1 | tee "$work/python.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
 echo "== other PostgreSQL versions (compile only)"
 bash scripts/check_versions.sh 2>&1 | tee "$work/versions.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -65,10 +70,15 @@ if [ "$tap_total" -eq 0 ]; then tap_failed=$((tap_failed + 1)); status=1; fi
 node_pass=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$work/node.log" | tail -1)
 node_fail=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$work/node.log" | tail -1)
 if [ -z "$node_pass" ]; then node_pass=0; node_fail=$((${node_fail:-0} + 1)); status=1; fi
+# unittest: "Ran N tests", then "OK" or "FAILED (failures=F, errors=E)"
+py_ran=$(sed -nE 's/^Ran ([0-9]+) tests? in .*/\1/p' "$work/python.log" | tail -1)
+py_failed=$(sed -nE 's/^FAILED \((.*)\)$/\1/p' "$work/python.log" | tail -1 |
+	grep -oE '(failures|errors)=[0-9]+' | awk -F= '{ s += $2 } END { print s + 0 }')
+if [ -z "$py_ran" ]; then py_ran=0; py_failed=$((py_failed + 1)); status=1; fi
 versions_ok=$(grep -c ': ok (' "$work/versions.log")
 versions_failed=$(grep -c ': FAILED$' "$work/versions.log")
-passed=$((sql_ok + tap_total - tap_failed + node_pass + versions_ok))
-failed=$((sql_failed + tap_failed + ${node_fail:-0} + versions_failed))
+passed=$((sql_ok + tap_total - tap_failed + node_pass + py_ran - py_failed + versions_ok))
+failed=$((sql_failed + tap_failed + ${node_fail:-0} + py_failed + versions_failed))
 [ "$failed" -eq 0 ] || status=1
 echo "$passed passed, $failed failed"
 exit $status
