@@ -23,6 +23,12 @@
  * allocated until then).  A tuplestore is alive until the statement's
  * memory goes, which a reset callback on that memory notes.
  *
+ * From PostgreSQL 18 on, a tuplestore keeps its rows in a context of its
+ * own, a child of ours, which tuplestore_end() deletes: the rows' memory
+ * is not reused from one call to the next there.  The bound holds all the
+ * same, for the children are counted (a failed statement's rows stay in
+ * its tuplestore's child until the context is emptied).
+ *
  *-------------------------------------------------------------------------
  */
 #include "group_users.h"
@@ -70,7 +76,7 @@ gu_rows_begin(FunctionCallInfo fcinfo)
 											 "group_users rows",
 											 ALLOCSET_DEFAULT_SIZES);
 	else if (rows_alive == 0 &&
-			 MemoryContextMemAllocated(rows_context, false) >
+			 MemoryContextMemAllocated(rows_context, true) >
 			 (Size) work_mem * 2 * 1024)
 		MemoryContextReset(rows_context);
 
