@@ -162,7 +162,7 @@ class GroupUsersTest(unittest.TestCase):
             t = threading.Thread(target=add)
             t.start()
             waited = False
-            for _ in range(200):
+            for _ in range(1000):  # up to 10 s on a slow machine
                 if self.call(
                         "SELECT count(*) FROM pg_stat_activity "
                         "WHERE pid = %s AND wait_event_type = 'Lock'",
