@@ -304,6 +304,23 @@ SELECT group_users.add_membership(16, 1, 'muted');
 ROLLBACK;
 ALTER TABLE group_users.group_users DROP CONSTRAINT role_allowed;
 DROP FUNCTION public.role_allowed(text);
+-- From 18 on, a CHECK can be NOT ENFORCED: its entry in the planned CHECKs
+-- stays empty, and an enforced one after it (the relcache orders them by
+-- name) is still checked; the same outcome as above on every version
+DO $$
+BEGIN
+  IF current_setting('server_version_num')::int >= 180000 THEN
+    EXECUTE 'ALTER TABLE group_users.group_users ADD CONSTRAINT a_unenforced '
+            'CHECK (role <> ''owner'') NOT ENFORCED';
+  END IF;
+END $$;
+ALTER TABLE group_users.group_users
+  ADD CONSTRAINT b_not_admin CHECK (role <> 'admin');
+SELECT pg_temp.compare('a CHECK not enforced (18), then an enforced one');
+ALTER TABLE group_users.group_users DROP CONSTRAINT b_not_admin;
+SET client_min_messages = warning;
+ALTER TABLE group_users.group_users DROP CONSTRAINT IF EXISTS a_unenforced;
+RESET client_min_messages;
 -- Between two adds of one call, what runs in between may delete the user
 -- or group the first add locked: a trigger of the UPDATE that gives an
 -- existing member the role, or a volatile default.  The next add then
