@@ -73,14 +73,23 @@ sub backend_pid
 		  . "AND pid <> pg_backend_pid() LIMIT 1");
 }
 
+# (pid, state, ppid) of a /proc/PID/stat file, or () if it is gone; comm
+# may hold spaces and parentheses
+sub proc_stat
+{
+	my ($path) = @_;
+	open(my $fh, '<', $path) or return ();
+	my $line = <$fh>;
+	close($fh);
+	return defined $line && $line =~ /^(\d+) \(.*\) (\S) (\d+) / ? ($1, $2, $3) : ();
+}
+
 # The state letter of process $pid (R, S, T for stopped...), '' if gone
 sub process_state
 {
 	my ($pid) = @_;
-	open(my $fh, '<', "/proc/$pid/stat") or return '';
-	my $line = <$fh>;
-	close($fh);
-	return defined $line && $line =~ /^\d+ \(.*\) (\S) / ? $1 : '';
+	my @stat = proc_stat("/proc/$pid/stat");
+	return @stat ? $stat[1] : '';
 }
 
 # Pids whose parent is $ppid, from /proc
@@ -88,13 +97,10 @@ sub children_of
 {
 	my ($ppid) = @_;
 	my @pids;
-	for my $stat (glob('/proc/[0-9]*/stat'))
+	for my $path (glob('/proc/[0-9]*/stat'))
 	{
-		open(my $fh, '<', $stat) or next;
-		my $line = <$fh>;
-		close($fh);
-		# pid (comm) state ppid ...; comm may hold spaces and parentheses
-		push @pids, $1 if defined $line && $line =~ /^(\d+) \(.*\) \S+ (\d+) / && $2 == $ppid;
+		my @stat = proc_stat($path);
+		push @pids, $stat[0] if @stat && $stat[2] == $ppid;
 	}
 	return @pids;
 }
